@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Drover",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "drover", targets: ["drover"]),
+        .library(name: "DroverCore", targets: ["DroverCore"]),
+        .library(name: "DroverSSH", targets: ["DroverSSH"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // C only here, behind a thin shim (SwiftNIO's C* convention).
+        .systemLibrary(
+            name: "CLibSSH",
+            pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"])]
+        ),
+        // Models, inventory, templating: no I/O beyond reading files.
+        .target(name: "DroverCore"),
+        // The only place that sees an ssh_session.
+        .target(
+            name: "DroverSSH",
+            dependencies: [
+                "CLibSSH",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "drover",
+            dependencies: [
+                "DroverCore",
+                "DroverSSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DroverCoreTests", dependencies: ["DroverCore"]),
+        .testTarget(
+            name: "DroverSSHTests",
+            dependencies: [
+                "DroverSSH",
+                "DroverCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Drover: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drover",
+        abstract: "Run Ansible inventories and commands over SSH, fast.",
+        subcommands: [PingCommand.self, ExecCommand.self]
+    )
+}
