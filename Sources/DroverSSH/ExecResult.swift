@@ -20,7 +20,7 @@ public struct ExecResult: Sendable, Equatable {
 }
 
 /// Which stream a chunk of streamed output came from.
-public enum OutputStream: Sendable, Equatable {
+public enum ExecStream: Sendable, Hashable {
     case stdout
     case stderr
 }

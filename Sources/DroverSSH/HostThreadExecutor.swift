@@ -14,8 +14,12 @@ final class HostThreadExecutor: SerialExecutor, @unchecked Sendable {
 
     init(name: String) {
         // The thread keeps the executor alive until `shutdown` lets it end.
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = name
+        // Linux thread names hold 15 bytes; the name shows in top/gdb/proc.
+        let shortName = String(decoding: Array(name.utf8.prefix(15)), as: UTF8.self)
+        let thread = Thread { [self] in
+            Thread.current.name = shortName
+            self.runLoop()
+        }
         thread.stackSize = 1 << 20
         thread.start()
     }

@@ -26,7 +26,7 @@ extension SSHConnection {
         _ command: String,
         stdin: [UInt8] = [],
         timeout: Duration? = nil,
-        output: @Sendable (OutputStream, UnsafeRawBufferPointer) -> Void
+        output: @Sendable (ExecStream, UnsafeRawBufferPointer) -> Void
     ) throws -> ExecStatus {
         try runChannel(command, stdin: stdin, timeout: timeout, output: output)
     }
@@ -38,7 +38,7 @@ extension SSHConnection {
         _ command: String,
         stdin: [UInt8],
         timeout: Duration?,
-        output: (OutputStream, UnsafeRawBufferPointer) -> Void
+        output: (ExecStream, UnsafeRawBufferPointer) -> Void
     ) throws -> ExecStatus {
         let session = try liveSession()
         guard let channel = ssh_channel_new(session) else {
@@ -97,7 +97,7 @@ extension SSHConnection {
                     }
                 }
             }
-            for (stream, isStderr) in [(OutputStream.stdout, Int32(0)), (.stderr, 1)] {
+            for (stream, isStderr) in [(ExecStream.stdout, Int32(0)), (.stderr, 1)] {
                 let n = ssh_channel_read_nonblocking(channel, buffer, UInt32(bufferSize), isStderr)
                 if n > 0 {
                     output(stream, UnsafeRawBufferPointer(start: buffer, count: Int(n)))

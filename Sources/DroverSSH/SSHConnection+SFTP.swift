@@ -42,14 +42,11 @@ extension SSHConnection {
                 total += count
             }
             guard sftp_close(file) == SSH_OK else { throw sftpError(sftp, "closing \(temporary) failed") }
-            let digest = hex(hasher.finalize())
-            try verifyRemoteDigest(temporary, expected: digest, what: "upload of \(localPath)")
             guard sftp_chmod(sftp, temporary, mode_t(mode)) == SSH_OK else {
                 throw sftpError(sftp, "cannot set mode \(String(mode, radix: 8)) on \(temporary)")
             }
-            guard sftp_rename(sftp, temporary, remotePath) == SSH_OK else {
-                throw sftpError(sftp, "cannot rename \(temporary) to \(remotePath)")
-            }
+            let digest = hex(hasher.finalize())
+            try verifyAndRename(temporary, to: remotePath, expected: digest, what: "upload of \(localPath)")
             return TransferResult(bytes: total, sha256: digest)
         } catch {
             sftp_unlink(sftp, temporary)
@@ -125,11 +122,31 @@ extension SSHConnection {
         return sftp
     }
 
+    /// Hashes `path` on the host and, only if it matches, renames it over
+    /// `destination` (rename(2) replaces atomically; SFTP's rename would not).
+    /// One round trip.
+    private func verifyAndRename(_ path: String, to destination: String, expected: String, what: String) throws {
+        let result = try exec(digestCommand(path) + "; [ \"$h\" = \(expected) ] && mv -f -- \(shellQuote(path)) \(shellQuote(destination))")
+        try checkDigest(result, expected: expected, what: what)
+        guard result.exitStatus == 0 else {
+            throw SSHError(.sftpFailed, host: target.name,
+                "cannot rename \(path) to \(destination): \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+
     private func verifyRemoteDigest(_ path: String, expected: String, what: String) throws {
+        try checkDigest(try exec(digestCommand(path)), expected: expected, what: what)
+    }
+
+    /// Prints the file's SHA-256 as the first output line and leaves it in $h.
+    private func digestCommand(_ path: String) -> String {
         let quoted = shellQuote(path)
-        let result = try exec("sha256sum -- \(quoted) 2>/dev/null || shasum -a 256 -- \(quoted)")
+        return "h=$( (sha256sum -- \(quoted) 2>/dev/null || shasum -a 256 -- \(quoted)) | cut -c1-64); echo \"$h\""
+    }
+
+    private func checkDigest(_ result: ExecResult, expected: String, what: String) throws {
         let remote = result.stdoutText.prefix { !$0.isWhitespace }
-        guard result.exitStatus == 0, remote.count == 64 else {
+        guard remote.count == 64 else {
             throw SSHError(.checksumMismatch, host: target.name,
                 "cannot verify the \(what): neither sha256sum nor shasum worked on the host (\(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)))")
         }
