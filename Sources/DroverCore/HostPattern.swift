@@ -85,23 +85,28 @@ public enum HostPattern {
 
     private static func suggestion(_ term: String, in inventory: Inventory) -> String {
         let names = Array(inventory.groups.keys) + inventory.hosts.map(\.name)
-        let best = names.map { ($0, editDistance($0, term)) }.min { $0.1 < $1.1 }
+        let best = names.map { ($0, editDistance($0, term)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
         if let best, best.1 <= max(2, term.count / 3) { return "; did you mean `\(best.0)`?" }
         return "; see the groups with `drover inventory -i INV --graph`"
     }
 }
 
-/// Levenshtein distance, for "did you mean" hints.
+/// Edit distance counting a swap of neighbours as one edit (typos like
+/// `wbe` for `web`), for "did you mean" hints.
 public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where j <= b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
         }
-        previous = current
     }
-    return previous[b.count]
+    return d[a.count][b.count]
 }

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// Runs the real `drover` binary against the test hosts' generated inventory.
+@Suite("drover ping and exec")
+struct CommandLineTests {
+    static var drover: String {
+        // The test bundle and the executable are built into the same folder.
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drover").path
+    }
+
+    static func drover(_ arguments: [String]) throws -> ProcessResult {
+        try run(drover, arguments)
+    }
+
+    @Test("ping reaches all 20 hosts and exits 0")
+    func pingAll() throws {
+        let result = try Self.drover(["ping", "-i", TestHosts.path("inventory")])
+        #expect(result.status == 0, "\(result.output)")
+        let okLines = result.output.split(separator: "\n").filter { $0.contains(" | ok (") }
+        #expect(okLines.count == TestHosts.count)
+        #expect(result.output.contains("ping: 20 ok, 0 unreachable of 20 host(s)"))
+    }
+
+    @Test("ping names the reason a host is unreachable and exits 4")
+    func pingUnknownKey() throws {
+        let dir = try scratchDirectory("cli-unknown")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = FileManager.default.createFile(atPath: "\(dir)/known_hosts", contents: Data())
+        let result = try Self.drover(["ping", "-i", TestHosts.path("inventory"), "h1:h2", "--known-hosts", "\(dir)/known_hosts"])
+        #expect(result.status == 4)
+        #expect(result.output.contains("h1 | UNREACHABLE: host key of 127.0.1.1 is unknown"))
+        #expect(result.output.contains("ping: 0 ok, 2 unreachable of 2 host(s)"))
+    }
+
+    @Test("exec prints per-host output and rc, and exits 2 when a command fails")
+    func execOutput() throws {
+        let ok = try Self.drover(["exec", "-i", TestHosts.path("inventory"), "h3", "--", "echo", "it's", "$HOME"])
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(ok.output.contains("h3 | CHANGED | rc=0 >>\nit's $HOME\n"))
+
+        let failed = try Self.drover(["exec", "-i", TestHosts.path("inventory"), "h3:h4", "--", "echo oops >&2; exit 5"])
+        #expect(failed.status == 2)
+        #expect(failed.output.contains("h4 | FAILED | rc=5 >>"))
+        #expect(failed.output.contains("h4 | stderr >>\noops\n"))
+        #expect(failed.output.contains("exec: 0 ok, 2 failed, 0 unreachable of 2 host(s)"))
+    }
+
+    @Test("a pattern matching nothing is a usage error with a suggestion, and nothing runs")
+    func badPattern() throws {
+        let result = try Self.drover(["exec", "-i", TestHosts.path("inventory"), "testhost", "--", "touch /tmp/should-not-exist"])
+        #expect(result.status == 64)
+        #expect(result.output.contains("did you mean `testhosts`"))
+    }
+}
