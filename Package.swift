@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // C only here, behind a thin shim (SwiftNIO's C* convention).
@@ -21,7 +22,10 @@ let package = Package(
             providers: [.apt(["libssh-dev"])]
         ),
         // Models, inventory, templating: no I/O beyond reading files.
-        .target(name: "DroverCore"),
+        .target(
+            name: "DroverCore",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         // The only place that sees an ssh_session.
         .target(
             name: "DroverSSH",
