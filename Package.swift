@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C only here, behind a thin shim (SwiftNIO's C* convention).
@@ -24,7 +25,10 @@ let package = Package(
         // Models, inventory, templating: no I/O beyond reading files.
         .target(
             name: "DroverCore",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: [
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // The only place that sees an ssh_session.
         .target(
@@ -40,9 +44,14 @@ let package = Package(
                 "DroverCore",
                 "DroverSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
-        .testTarget(name: "DroverCoreTests", dependencies: ["DroverCore"]),
+        .testTarget(
+            name: "DroverCoreTests",
+            dependencies: ["DroverCore"],
+            exclude: ["Fixtures"]  // test data read via #filePath
+        ),
         .testTarget(
             name: "DroverSSHTests",
             dependencies: [

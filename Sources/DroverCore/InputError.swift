@@ -3,6 +3,7 @@
 public struct InputError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case inventorySyntax = "inventory_syntax"
+        case yamlSyntax = "yaml_syntax"
         case inventoryNotFound = "inventory_not_found"
         case badPattern = "bad_pattern"
         case noHostsMatched = "no_hosts_matched"

@@ -17,12 +17,14 @@ struct HostPatternTests {
             web3
             db2
             """, into: &inventory)
+        inventory.reconcile()
         return inventory
     }()
 
     @Test("patterns resolve like Ansible's", arguments: [
         ("all", ["web1", "web2", "web3", "db1", "db2"]),
         ("*", ["web1", "web2", "web3", "db1", "db2"]),
+        ("staging:web", ["web3", "db2", "web1", "web2"]),
         ("web", ["web1", "web2", "web3"]),
         ("web:db", ["web1", "web2", "web3", "db1", "db2"]),
         ("web,db1", ["web1", "web2", "web3", "db1"]),
@@ -30,7 +32,10 @@ struct HostPatternTests {
         ("web:!staging", ["web1", "web2"]),
         ("all:!web3:&staging", ["db2"]),
         ("!staging:all", ["web1", "web2", "db1"]),
-        ("web[12]", ["web1", "web2"]),
+        ("web[0:1]", ["web1", "web2"]),
+        ("web[1-2]", ["web2", "web3"]),
+        ("web[-1]", ["web3"]),
+        ("~db[12]", ["db1", "db2"]),
         ("db?", ["db1", "db2"]),
         ("*1", ["web1", "db1"]),
         ("d*:&staging", ["db2"]),

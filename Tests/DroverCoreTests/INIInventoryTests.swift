@@ -34,6 +34,7 @@ struct INIInventoryTests {
     static func parse(_ text: String = text) throws -> Inventory {
         var inventory = Inventory()
         try INIInventoryParser(path: "hosts.ini").parse(text, into: &inventory)
+        inventory.reconcile()
         return inventory
     }
 

@@ -12,7 +12,8 @@ public enum ShellWords {
         case unterminatedQuote(column: Int)
     }
 
-    public static func split(_ line: String) throws(SplitError) -> [Word] {
+    /// - Parameter comments: `#` outside quotes ends the line (shlex's `comments=True`).
+    public static func split(_ line: String, comments: Bool = false) throws(SplitError) -> [Word] {
         var words: [Word] = []
         var current = ""
         var start: Int?
@@ -36,6 +37,7 @@ public enum ShellWords {
                 }
                 continue
             }
+            if comments && character == "#" { break }
             switch character {
             case " ", "\t":
                 if let s = start {
