@@ -58,7 +58,8 @@ let package = Package(
                 "DroverSSH",
                 "DroverCore",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Fixtures"]  // test data read via #filePath
         ),
     ]
 )

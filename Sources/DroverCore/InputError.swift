@@ -4,6 +4,11 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case inventorySyntax = "inventory_syntax"
         case yamlSyntax = "yaml_syntax"
+        case playbookSyntax = "playbook_syntax"
+        case unknownKeyword = "unknown_keyword"
+        case unknownModule = "unknown_module"
+        case badArgument = "bad_argument"
+        case fileNotFound = "file_not_found"
         case inventoryNotFound = "inventory_not_found"
         case badPattern = "bad_pattern"
         case noHostsMatched = "no_hosts_matched"

@@ -46,6 +46,28 @@ struct CommandLineTests {
         #expect(failed.output.contains("exec: 0 ok, 2 failed, 0 unreachable of 2 host(s)"))
     }
 
+    @Test("run --list-hosts/--list-tasks/--list-tags prints what ansible-playbook printed",
+          arguments: ["site", "upgrade-web"])
+    func listings(playbook: String) throws {
+        let root = TestHosts.repositoryRoot.path
+        let expected = try String(contentsOfFile: "\(root)/Tests/DroverSSHTests/Fixtures/\(playbook).list.txt", encoding: .utf8)
+        let result = try run(Self.drover, ["run", "playbooks/examples/\(playbook).yml", "-i", "Tests/DroverSSHTests/Fixtures/list-inventory",
+                                            "--list-tasks", "--list-tags", "--list-hosts"], in: root)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output == expected)
+    }
+
+    @Test("check names the file, line and column of a misspelt module")
+    func checkError() throws {
+        let dir = try scratchDirectory("check")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "- hosts: all\n  tasks:\n    - name: copy it\n      cpoy:\n        src: a\n        dest: b\n"
+            .write(toFile: "\(dir)/play.yml", atomically: true, encoding: .utf8)
+        let result = try Self.drover(["check", "\(dir)/play.yml"])
+        #expect(result.status == 64)
+        #expect(result.output.contains("\(dir)/play.yml:4:7: unknown module `cpoy`; did you mean `copy`?"), "\(result.output)")
+    }
+
     @Test("a pattern matching nothing is a usage error with a suggestion, and nothing runs")
     func badPattern() throws {
         let result = try Self.drover(["exec", "-i", TestHosts.path("inventory"), "testhost", "--", "touch /tmp/should-not-exist"])

@@ -164,8 +164,7 @@ public enum HostPattern {
 
     private static func suggestion(_ term: String, in inventory: Inventory) -> String {
         let names = Array(inventory.groups.keys) + inventory.hosts.map(\.name)
-        let best = names.map { ($0, editDistance($0, term)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
-        if let best, best.1 <= max(2, term.count / 3) { return "; did you mean `\(best.0)`?" }
+        if let best = closestMatch(term, among: names) { return "; did you mean `\(best)`?" }
         return "; see the groups with `drover inventory -i INV --graph`"
     }
 }

@@ -64,8 +64,7 @@ public struct YAMLInventoryParser {
                     try parseGroup(child, childBody, into: &inventory, depth: depth + 1)
                 }
             default:
-                let hint = Self.groupKeys.min { editDistance($0, section) < editDistance($1, section) }
-                    .map { editDistance($0, section) <= 3 ? "; did you mean `\($0)`?" : "" } ?? ""
+                let hint = closestMatch(section, among: Self.groupKeys).map { "; did you mean `\($0)`?" } ?? ""
                 throw InputError(.inventorySyntax,
                     "unexpected key `\(section)` in group `\(name)`: only `hosts`, `vars` and `children` are valid here\(hint)",
                     at: YAML.location(of: key, in: path))

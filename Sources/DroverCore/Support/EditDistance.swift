@@ -17,3 +17,26 @@ public func editDistance(_ a: String, _ b: String) -> Int {
     }
     return d[a.count][b.count]
 }
+
+/// The candidate a typo most likely meant, or nil when none is close:
+/// fewest edits, then most letters in common order (`taks` → `tasks`, not `tags`).
+public func closestMatch(_ word: String, among candidates: some Sequence<String>) -> String? {
+    let scored = candidates.map { ($0, editDistance($0, word), -commonSubsequence($0, word)) }
+    guard let best = scored.min(by: { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }),
+          best.1 <= max(2, word.count / 3) else { return nil }
+    return best.0
+}
+
+/// Length of the longest common subsequence of two words.
+func commonSubsequence(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(repeating: 0, count: b.count + 1)
+    for i in 0..<a.count {
+        var current = Array(repeating: 0, count: b.count + 1)
+        for j in 0..<b.count {
+            current[j + 1] = a[i] == b[j] ? previous[j] + 1 : max(previous[j + 1], current[j])
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

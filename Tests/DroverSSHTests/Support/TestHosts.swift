@@ -62,8 +62,10 @@ struct ProcessResult {
 /// hot paths (fixture set-up), and programs that leave daemons behind must
 /// not keep the pipe open (ops/testhosts detaches sshd from it).
 @discardableResult
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+         in directory: String? = nil) throws -> ProcessResult {
     let process = Process()
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }

@@ -1,0 +1,46 @@
+import OrderedCollections
+
+/// One play: hosts, variables and task lists, with play keywords unrendered.
+public struct Play: Sendable {
+    public var name: String?
+    public var hosts: String
+    public var vars: OrderedDictionary<String, Value>
+    public var varsFiles: [String]
+    public var roles: [RoleReference]
+    public var preTasks: [TaskNode]
+    public var tasks: [TaskNode]
+    public var postTasks: [TaskNode]
+    public var handlers: [TaskNode]
+    /// serial, max_fail_percentage, become, strategy, tags, … as written.
+    public var keywords: OrderedDictionary<String, Value>
+    public var location: SourceLocation
+
+    public var tags: [String] { keywords["tags"].map(Task.stringList) ?? [] }
+}
+
+/// A role named in `roles:`, with its parameters, loaded from `roles/NAME/`.
+public struct RoleReference: Sendable {
+    public var name: String
+    public var parameters: OrderedDictionary<String, Value>
+    public var keywords: OrderedDictionary<String, Value>
+    public var role: Role
+    public var location: SourceLocation
+}
+
+/// A role's contents: `tasks/main.yml`, `handlers/main.yml`,
+/// `defaults/main.yml`, `vars/main.yml`, and `meta/main.yml` dependencies.
+public struct Role: Sendable {
+    public var name: String
+    public var path: String
+    public var tasks: [TaskNode]
+    public var handlers: [TaskNode]
+    public var defaults: OrderedDictionary<String, Value>
+    public var vars: OrderedDictionary<String, Value>
+    public var dependencies: [RoleReference]
+}
+
+/// A parsed playbook: its plays in order, with `import_playbook` expanded.
+public struct Playbook: Sendable {
+    public var path: String
+    public var plays: [Play]
+}
