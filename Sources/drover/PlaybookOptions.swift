@@ -1,5 +1,6 @@
 import ArgumentParser
 import DroverCore
+import OrderedCollections
 
 /// The playbook argument and `-e`, shared by `check` and `run`.
 struct PlaybookOptions: ParsableArguments {
@@ -9,20 +10,17 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: [.short, .customLong("extra-vars")], help: "Extra variables: key=value pairs, JSON, or @file.yml. Repeatable.")
     var extraVars: [String] = []
 
-    /// Names given with -e (enough for the parser's vars_prompt check).
-    var extraVariableNames: Set<String> {
-        var names = Set<String>()
-        for item in extraVars where !item.hasPrefix("@") && !item.hasPrefix("{") {
-            for pair in item.split(separator: " ") {
-                if let equals = pair.firstIndex(of: "=") { names.insert(String(pair[..<equals])) }
-            }
+    func extraVariables() throws -> OrderedDictionary<String, Value> {
+        do {
+            return try ExtraVars.parse(extraVars)
+        } catch let error as InputError {
+            throw ValidationError(error.description)
         }
-        return names
     }
 
     func parse() throws -> Playbook {
         do {
-            return try PlaybookParser(extraVariableNames: extraVariableNames).parse(file: playbook)
+            return try PlaybookParser(extraVariableNames: Set(try extraVariables().keys)).parse(file: playbook)
         } catch let error as InputError {
             throw ValidationError(error.description)
         }
