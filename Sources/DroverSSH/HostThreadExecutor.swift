@@ -6,6 +6,8 @@ import Foundation
 /// `SSHConnection` actor runs on its own `HostThreadExecutor`: blocking calls
 /// then never occupy Swift's cooperative pool (two threads on our machines).
 final class HostThreadExecutor: SerialExecutor, @unchecked Sendable {
+    /// Tells whether the thread is still alive, after the connection is gone.
+    let liveness = ThreadLiveness()
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var idle: (interval: TimeInterval, action: @Sendable () -> Void)?
@@ -16,9 +18,11 @@ final class HostThreadExecutor: SerialExecutor, @unchecked Sendable {
         // The thread keeps the executor alive until `shutdown` lets it end.
         // Linux thread names hold 15 bytes; the name shows in top/gdb/proc.
         let shortName = String(decoding: Array(name.utf8.prefix(15)), as: UTF8.self)
+        liveness.set(true)
         let thread = Thread { [self] in
             Thread.current.name = shortName
             self.runLoop()
+            self.liveness.set(false)
         }
         thread.stackSize = 1 << 20
         thread.start()
@@ -80,6 +84,15 @@ final class HostThreadExecutor: SerialExecutor, @unchecked Sendable {
             }
         }
     }
+}
+
+/// Whether a connection's thread is running; shared with whoever holds it.
+public final class ThreadLiveness: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = false
+
+    func set(_ value: Bool) { lock.withLock { running = value } }
+    public var isRunning: Bool { lock.withLock { running } }
 }
 
 extension Duration {

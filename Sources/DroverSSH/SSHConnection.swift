@@ -13,6 +13,10 @@ public actor SSHConnection {
     /// The user libssh logged in as, once connected.
     public private(set) var user: String = ""
 
+    /// Whether this connection's thread still runs (it ends after the
+    /// connection is released); for diagnostics and tests.
+    public nonisolated var threadLiveness: ThreadLiveness { executor.liveness }
+
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
     }

@@ -6,12 +6,13 @@ import Testing
 struct CancellationTests {
     @Test("cancelling a running command ends it promptly and leaves no connection threads")
     func cancelRunning() async throws {
-        let name = "cancel-\(UInt16.random(in: 100...999))"  // thread "ssh cancel-NNN"
         let clock = ContinuousClock()
         var cancelledAfter: Duration = .zero
+        let liveness: ThreadLiveness
         do {
-            let ssh = try await SSHConnection.connect(to: TestHosts.target(16, name: name))
-            #expect(threadNames().filter { $0 == "ssh \(name)" }.count == 1)
+            let ssh = try await SSHConnection.connect(to: TestHosts.target(16))
+            liveness = ssh.threadLiveness
+            #expect(liveness.isRunning)
             let running = Task { try await ssh.exec("sleep 30") }
             try await Task.sleep(for: .milliseconds(300))
             let start = clock.now
@@ -24,13 +25,10 @@ struct CancellationTests {
         }
         #expect(cancelledAfter < .seconds(1))
         // The connection is gone: its thread must end too.
-        var remaining = -1
-        for _ in 0..<100 {
-            remaining = threadNames().filter { $0 == "ssh \(name)" }.count
-            if remaining == 0 { break }
+        for _ in 0..<100 where liveness.isRunning {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(remaining == 0)
+        #expect(!liveness.isRunning)
     }
 
     @Test("a task cancelled before connecting does not connect")

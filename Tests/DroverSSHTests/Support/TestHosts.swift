@@ -91,10 +91,3 @@ func residentBytes() -> Int {
     let pages = Int(text.split(separator: " ")[1]) ?? 0
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
-
-/// Names of this process's threads (from /proc/self/task/*/comm).
-func threadNames() -> [String] {
-    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-    return tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
-        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-}
