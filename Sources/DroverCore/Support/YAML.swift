@@ -85,7 +85,7 @@ public enum YAML {
         let value: Int?
         if digits.hasPrefix("0x") { value = Int(digits.dropFirst(2), radix: 16) }
         else if digits.hasPrefix("0b") { value = Int(digits.dropFirst(2), radix: 2) }
-        else if digits.hasPrefix("0o") { value = Int(digits.dropFirst(2), radix: 8) }
+        // YAML 1.1 octal (PyYAML): 0755; YAML 1.2's 0o17 stays a string.
         else if digits.count > 1 && digits.hasPrefix("0") { value = Int(digits.dropFirst(), radix: 8) }
         else { value = digits.allSatisfy(\.isNumber) ? Int(digits) : nil }
         return value.map { $0 * sign }
