@@ -106,7 +106,7 @@ struct PlaybookParserTests {
         try FileManager.default.createDirectory(atPath: "\(dir)/tasks", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try seeds[2].write(toFile: "\(dir)/tasks/cleanup.yml", atomically: true, encoding: .utf8)
-        var generator = SplitMix64(seed: 0xD20E5)
+        var generator = SeededGenerator(seed: 0xD20E5)
         let alphabet = Array(" \n\t:-{}[]'\"#&*!|>%@`,?=~x0.")
         var outcomes = (parsed: 0, rejected: 0)
         for round in 0..<3000 {
@@ -132,18 +132,5 @@ struct PlaybookParserTests {
         }
         #expect(outcomes.parsed + outcomes.rejected == 3000)
         #expect(outcomes.rejected > 300, "mutations should mostly break things: \(outcomes)")
-    }
-}
-
-/// A small seeded generator so the fuzz cases are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
