@@ -111,9 +111,17 @@ public struct Inventory: Sendable {
             frontier = next
             if level > groups.count { break }  // a cycle: stop, the parser reports it
         }
+        // The host's groups: those listing it, and their ancestors.
+        var parents: [String: [String]] = [:]
+        for group in groups.values {
+            for child in group.children { parents[child, default: []].append(group.name) }
+        }
         var result: [String: Int] = ["all": 0]
-        for (name, d) in depth where name != "all" && hosts(inGroup: name).contains(host) {
-            result[name] = d
+        var pending = groups.values.filter { $0.hosts.contains(host) }.map(\.name)
+        while let name = pending.popLast() {
+            guard result[name] == nil || name == "all" else { continue }
+            result[name] = depth[name] ?? 0
+            pending += parents[name] ?? []
         }
         return result
     }
