@@ -38,6 +38,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Plays, strategy, batches, modules, rollback; decisions are pure state machines.
+        .target(name: "DroverEngine", dependencies: ["DroverCore"]),
         .executableTarget(
             name: "drover",
             dependencies: [
@@ -52,6 +54,7 @@ let package = Package(
             dependencies: ["DroverCore"],
             exclude: ["Fixtures"]  // test data read via #filePath
         ),
+        .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
         .testTarget(
             name: "DroverSSHTests",
             dependencies: [
