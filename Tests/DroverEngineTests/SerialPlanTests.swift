@@ -27,7 +27,8 @@ struct SerialPlanTests {
     func exhaustive() {
         for n in 0...40 {
             let hosts = Self.hosts(n)
-            for step in (0...45).map(SerialStep.count) + (0...150).map { SerialStep.percent(Double($0)) } {
+            let steps = (0...45).map(SerialStep.count) + (0...150).map { SerialStep.percent(Double($0)) }
+            for step in steps {
                 let plan = SerialPlan.batches(hosts, steps: [step])
                 #expect(plan.flatMap { $0 } == hosts)
                 #expect(plan.allSatisfy { !$0.isEmpty })
