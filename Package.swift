@@ -51,7 +51,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverCoreTests",
-            dependencies: ["DroverCore"],
+            dependencies: ["DroverCore", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["Fixtures"]  // test data read via #filePath
         ),
         .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),

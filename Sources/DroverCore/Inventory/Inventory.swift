@@ -8,6 +8,8 @@ public struct Inventory: Sendable {
         public var vars: [String: Value]
         /// From `host_vars/NAME` next to the inventory (they win over `vars`).
         public var fileVars: [String: Value] = [:]
+        /// From `host_vars/NAME` next to the playbook (they win over both).
+        public var playbookVars: [String: Value] = [:]
         public init(name: String, vars: [String: Value] = [:]) {
             self.name = name
             self.vars = vars
@@ -23,6 +25,8 @@ public struct Inventory: Sendable {
         public var vars: [String: Value] = [:]
         /// From `group_vars/NAME` next to the inventory.
         public var fileVars: [String: Value] = [:]
+        /// From `group_vars/NAME` next to the playbook.
+        public var playbookVars: [String: Value] = [:]
         public init(name: String) { self.name = name }
     }
 
@@ -70,13 +74,21 @@ public struct Inventory: Sendable {
         groups[group]!.vars.merge(vars) { _, new in new }
     }
 
-    public mutating func setFileVars(_ vars: [String: Value], forGroup group: String) {
-        groups[group]?.fileVars.merge(vars) { _, new in new }
+    public mutating func setFileVars(_ vars: [String: Value], forGroup group: String, besidePlaybook: Bool = false) {
+        if besidePlaybook {
+            groups[group]?.playbookVars.merge(vars) { _, new in new }
+        } else {
+            groups[group]?.fileVars.merge(vars) { _, new in new }
+        }
     }
 
-    public mutating func setFileVars(_ vars: [String: Value], forHost host: String) {
+    public mutating func setFileVars(_ vars: [String: Value], forHost host: String, besidePlaybook: Bool = false) {
         guard let index = hostIndex[host] else { return }
-        hosts[index].fileVars.merge(vars) { _, new in new }
+        if besidePlaybook {
+            hosts[index].playbookVars.merge(vars) { _, new in new }
+        } else {
+            hosts[index].fileVars.merge(vars) { _, new in new }
+        }
     }
 
     /// Hosts in `group` and all its descendants, in inventory order.
@@ -126,20 +138,28 @@ public struct Inventory: Sendable {
         return result
     }
 
-    /// A host's inventory variables in Ansible's order: `all`'s vars, then
-    /// group_vars/all, then the other groups' vars from shallow to deep (ties
-    /// by name), then their group_vars files, then the host's own vars, then
-    /// its host_vars file. Later wins.
+    /// A host's inventory variables in Ansible's precedence order, later
+    /// winning: the inventory file's `all` vars, inventory group_vars/all,
+    /// playbook group_vars/all, the other groups' inventory-file vars (shallow
+    /// to deep, ties by name), their inventory group_vars, their playbook
+    /// group_vars, the host's inventory-file vars, inventory host_vars,
+    /// playbook host_vars.
     public func variables(for hostName: String) -> [String: Value] {
-        var merged = groups["all"]?.vars ?? [:]
-        merged.merge(groups["all"]?.fileVars ?? [:]) { _, new in new }
+        var merged: [String: Value] = [:]
+        func add(_ vars: [String: Value]) { merged.merge(vars) { _, new in new } }
+        let all = groups["all"]
+        add(all?.vars ?? [:])
+        add(all?.fileVars ?? [:])
+        add(all?.playbookVars ?? [:])
         let ordered = groupDepths(of: hostName).filter { $0.key != "all" }
             .sorted { ($0.value, $0.key) < ($1.value, $1.key) }.compactMap { groups[$0.key] }
-        for group in ordered { merged.merge(group.vars) { _, new in new } }
-        for group in ordered { merged.merge(group.fileVars) { _, new in new } }
+        for group in ordered { add(group.vars) }
+        for group in ordered { add(group.fileVars) }
+        for group in ordered { add(group.playbookVars) }
         if let host = host(named: hostName) {
-            merged.merge(host.vars) { _, new in new }
-            merged.merge(host.fileVars) { _, new in new }
+            add(host.vars)
+            add(host.fileVars)
+            add(host.playbookVars)
         }
         return merged
     }

@@ -6,14 +6,16 @@ import Foundation
 public enum VarsDirectory {
     static let extensions = ["", ".yml", ".yaml", ".json"]
 
-    public static func apply(beside directory: String, to inventory: inout Inventory) throws {
+    /// - Parameter besidePlaybook: the playbook's own group_vars/host_vars,
+    ///   which rank above the inventory's.
+    public static func apply(beside directory: String, to inventory: inout Inventory, besidePlaybook: Bool = false) throws {
         for group in inventory.groups.keys.sorted() {
             let vars = try load(name: group, in: "\(directory)/group_vars")
-            if !vars.isEmpty { inventory.setFileVars(vars, forGroup: group) }
+            if !vars.isEmpty { inventory.setFileVars(vars, forGroup: group, besidePlaybook: besidePlaybook) }
         }
         for host in inventory.hosts.map(\.name) {
             let vars = try load(name: host, in: "\(directory)/host_vars")
-            if !vars.isEmpty { inventory.setFileVars(vars, forHost: host) }
+            if !vars.isEmpty { inventory.setFileVars(vars, forHost: host, besidePlaybook: besidePlaybook) }
         }
     }
 
