@@ -97,7 +97,7 @@ extension SSHConnection {
                     }
                 }
             }
-            for (stream, isStderr) in [(ExecStream.stdout, Int32(0)), (.stderr, 1)] {
+            for (stream, isStderr) in Self.streams {
                 let n = ssh_channel_read_nonblocking(channel, buffer, UInt32(bufferSize), isStderr)
                 if n > 0 {
                     output(stream, UnsafeRawBufferPointer(start: buffer, count: Int(n)))
@@ -116,6 +116,9 @@ extension SSHConnection {
         }
         return ExecStatus(exitStatus: status >= 0 ? status : nil, exitSignal: nil)
     }
+
+    /// libssh's stream selector for each output stream (kept out of the read loop).
+    private static let streams: [(ExecStream, Int32)] = [(.stdout, 0), (.stderr, 1)]
 
     /// Sleeps until the socket has input or `milliseconds` pass.
     func waitReadable(_ session: ssh_session, milliseconds: Int32) {

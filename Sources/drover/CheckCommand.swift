@@ -15,7 +15,12 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try playbook.parse()
-        let loaded: Inventory? = inventory.isEmpty ? nil : try InventoryOptions.parse(inventory.flatMap { ["-i", $0] }).load()
+        let loaded: Inventory?
+        do {
+            loaded = inventory.isEmpty ? nil : try Inventory.load(inventory)
+        } catch let error as InputError {
+            throw ValidationError(error.description)
+        }
         var taskCount = 0
         for (index, play) in parsed.plays.enumerated() {
             let tasks = play.outline().count

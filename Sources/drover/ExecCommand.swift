@@ -27,7 +27,7 @@ struct ExecCommand: AsyncParsableCommand {
     }
 
     private var commandLine: String {
-        command.count == 1 ? command[0] : command.map(shellQuoted).joined(separator: " ")
+        command.count == 1 ? command[0] : command.map(shellQuote).joined(separator: " ")
     }
 
     func run() async throws {
@@ -69,10 +69,4 @@ struct ExecCommand: AsyncParsableCommand {
         if counts.unreachable > 0 { throw ExitCode(4) }
         if counts.failed > 0 { throw ExitCode(2) }
     }
-}
-
-/// Quotes one word for the remote POSIX shell.
-func shellQuoted(_ word: String) -> String {
-    if !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return word }
-    return "'" + word.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
 }

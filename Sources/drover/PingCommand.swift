@@ -42,9 +42,3 @@ struct PingCommand: AsyncParsableCommand {
         if unreachable > 0 { throw ExitCode(4) }
     }
 }
-
-extension Duration {
-    var milliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
-    }
-}

@@ -86,11 +86,11 @@ public enum HostPattern {
             let last = end == -1 ? hosts.count - 1 : min(end, hosts.count - 1)
             return start <= last ? Array(hosts[start...last]) : []
         }
-        if term == "all" || term == "*" { return inventory.orderedHosts(inGroup: "all") }
+        if term == "all" || term == "*" { return inventory.hosts(inGroup: "all") }
         var found: [String] = []
         var seen = Set<String>()
         for group in inventory.groups.keys where try matches(term, group) {
-            for host in inventory.orderedHosts(inGroup: group) where seen.insert(host).inserted { found.append(host) }
+            for host in inventory.hosts(inGroup: group) where seen.insert(host).inserted { found.append(host) }
         }
         for host in inventory.hosts.map(\.name) where try matches(term, host) && seen.insert(host).inserted {
             found.append(host)

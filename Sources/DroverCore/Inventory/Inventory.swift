@@ -91,20 +91,6 @@ public struct Inventory: Sendable {
         }
     }
 
-    /// Hosts in `group` and all its descendants, in inventory order.
-    public func hosts(inGroup group: String) -> [String] {
-        if group == "all" { return hosts.map(\.name) }
-        var members = Set<String>()
-        var seen = Set<String>()
-        var pending = [group]
-        while let name = pending.popLast() {
-            guard seen.insert(name).inserted, let g = groups[name] else { continue }
-            members.formUnion(g.hosts)
-            pending.append(contentsOf: g.children)
-        }
-        return hosts.map(\.name).filter(members.contains)
-    }
-
     /// The groups a host belongs to, directly or through children, with their
     /// depth below `all` (Ansible applies shallower groups' vars first).
     public func groupDepths(of host: String) -> [String: Int] {
@@ -168,7 +154,7 @@ public struct Inventory: Sendable {
 extension Inventory {
     /// A group's hosts in Ansible's order: its own, then its descendants'
     /// (breadth first, children in the order they were added), without repeats.
-    public func orderedHosts(inGroup name: String) -> [String] {
+    public func hosts(inGroup name: String) -> [String] {
         var result: [String] = []
         var seenHosts = Set<String>()
         var seenGroups: Set<String> = [name]

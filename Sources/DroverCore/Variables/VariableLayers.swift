@@ -69,7 +69,7 @@ extension Inventory {
     public func magicVariables(for hostName: String) -> OrderedDictionary<String, Value> {
         var groupsValue = OrderedDictionary<String, Value>()
         for name in groups.keys {
-            groupsValue[name] = .list(orderedHosts(inGroup: name).map(Value.string))
+            groupsValue[name] = .list(hosts(inGroup: name).map(Value.string))
         }
         let names = groupDepths(of: hostName).keys.filter { $0 != "all" && $0 != "ungrouped" }.sorted()
         return [
