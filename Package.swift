@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "drover", targets: ["drover"]),
         .library(name: "DroverCore", targets: ["DroverCore"]),
         .library(name: "DroverSSH", targets: ["DroverSSH"]),
+        .library(name: "DroverEngine", targets: ["DroverEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,27 +40,48 @@ let package = Package(
             ]
         ),
         // Plays, strategy, batches, modules, rollback; decisions are pure state machines.
-        .target(name: "DroverEngine", dependencies: ["DroverCore"]),
+        .target(
+            name: "DroverEngine",
+            dependencies: [
+                "DroverCore",
+                "DroverSSH",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "drover",
             dependencies: [
                 "DroverCore",
                 "DroverSSH",
+                "DroverEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // Shared by the test targets: the real sshd hosts and process helpers.
+        .target(name: "DroverTestSupport", dependencies: ["DroverSSH"], path: "Tests/DroverTestSupport"),
         .testTarget(
             name: "DroverCoreTests",
             dependencies: ["DroverCore", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["Fixtures"]  // test data read via #filePath
         ),
-        .testTarget(name: "DroverEngineTests", dependencies: ["DroverEngine"]),
+        .testTarget(
+            name: "DroverEngineTests",
+            dependencies: [
+                "DroverEngine",
+                "DroverCore",
+                "DroverSSH",
+                "DroverTestSupport",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         .testTarget(
             name: "DroverSSHTests",
             dependencies: [
                 "DroverSSH",
                 "DroverCore",
+                "DroverTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Fixtures"]  // test data read via #filePath

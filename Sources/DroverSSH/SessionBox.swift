@@ -6,6 +6,8 @@ import CLibSSH
 final class SessionBox: @unchecked Sendable {
     var session: ssh_session?
     var sftp: sftp_session?
+    var processes: [Int: ProcessChannel] = [:]
+    var lastProcessID = 0
 
     func sendKeepalive() {
         guard let session, ssh_is_connected(session) != 0 else { return }
@@ -13,6 +15,8 @@ final class SessionBox: @unchecked Sendable {
     }
 
     func free() {
+        for process in processes.values { ssh_channel_free(process.channel) }
+        processes.removeAll()
         if let sftp { sftp_free(sftp) }
         sftp = nil
         if let session {

@@ -1,4 +1,5 @@
 import DroverSSH
+import DroverTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import Crypto
 import DroverSSH
+import DroverTestSupport
 import Foundation
 import Testing
 

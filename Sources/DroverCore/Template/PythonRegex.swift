@@ -6,36 +6,36 @@ import Foundation
 /// `(?P=name)` → `\k<name>`, `\Z` → `\z`, and a `{` that does not start a
 /// quantifier is escaped. Replacement strings use Python's `\1`, `\g<1>`,
 /// `\g<name>` references, expanded here rather than by ICU's `$1` templates.
-struct PythonRegex {
-    struct Match {
-        let text: String
-        let result: NSTextCheckingResult
-        let regex: NSRegularExpression
+public struct PythonRegex {
+    public struct Match {
+        public let text: String
+        public let result: NSTextCheckingResult
+        public let regex: NSRegularExpression
 
-        var numberOfGroups: Int { result.numberOfRanges - 1 }
+        public var numberOfGroups: Int { result.numberOfRanges - 1 }
 
-        func group(_ i: Int) -> String? {
+        public func group(_ i: Int) -> String? {
             guard i < result.numberOfRanges else { return nil }
             let r = result.range(at: i)
             guard r.location != NSNotFound, let range = Range(r, in: text) else { return nil }
             return String(text[range])
         }
 
-        func group(named name: String) -> String? {
+        public func group(named name: String) -> String? {
             let r = result.range(withName: name)
             guard r.location != NSNotFound, let range = Range(r, in: text) else { return nil }
             return String(text[range])
         }
 
-        var range: Range<String.Index> { Range(result.range, in: text)! }
+        public var range: Range<String.Index> { Range(result.range, in: text)! }
     }
 
-    struct Failure: Error {}
+    public struct Failure: Error {}
 
-    let regex: NSRegularExpression
-    let groupNames: [String]
+    public let regex: NSRegularExpression
+    public let groupNames: [String]
 
-    init(_ pattern: String, ignoreCase: Bool = false, multiline: Bool = false) throws(PythonRegex.Failure) {
+    public init(_ pattern: String, ignoreCase: Bool = false, multiline: Bool = false) throws(PythonRegex.Failure) {
         var options: NSRegularExpression.Options = []
         if ignoreCase { options.insert(.caseInsensitive) }
         if multiline { options.insert(.anchorsMatchLines) }
@@ -141,28 +141,28 @@ struct PythonRegex {
     func fullRange(_ s: String) -> NSRange { NSRange(s.startIndex..., in: s) }
 
     /// Python `re.search`.
-    func search(_ s: String) -> Match? {
+    public func search(_ s: String) -> Match? {
         regex.firstMatch(in: s, options: [], range: fullRange(s)).map { Match(text: s, result: $0, regex: regex) }
     }
 
     /// Python `re.match`: anchored at the start.
-    func matchAtStart(_ s: String) -> Match? {
+    public func matchAtStart(_ s: String) -> Match? {
         regex.firstMatch(in: s, options: [.anchored], range: fullRange(s)).map { Match(text: s, result: $0, regex: regex) }
     }
 
-    func matches(_ s: String) -> [Match] {
+    public func matches(_ s: String) -> [Match] {
         regex.matches(in: s, options: [], range: fullRange(s)).map { Match(text: s, result: $0, regex: regex) }
     }
 
     /// One part of a parsed Python replacement string.
-    enum ReplacementPart {
+    public enum ReplacementPart {
         case literal(String)
         case group(Int)
         case named(String)
     }
 
     /// Parses `\1`, `\g<1>`, `\g<name>` and escapes; nil message on success.
-    static func parseReplacement(_ repl: String) -> ([ReplacementPart], String?) {
+    public static func parseReplacement(_ repl: String) -> ([ReplacementPart], String?) {
         var parts: [ReplacementPart] = []
         var literal = ""
         let chars = Array(repl)
@@ -213,7 +213,7 @@ struct PythonRegex {
     }
 
     /// Python `re.sub(pattern, repl, s, count)`.
-    func replace(_ s: String, with parts: [ReplacementPart], count: Int) throws(PythonRegex.Failure) -> String {
+    public func replace(_ s: String, with parts: [ReplacementPart], count: Int) throws(PythonRegex.Failure) -> String {
         var out = ""
         var last = s.startIndex
         var done = 0

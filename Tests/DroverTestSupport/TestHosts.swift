@@ -1,31 +1,30 @@
 import DroverSSH
 import Foundation
-import Testing
 
 /// The real sshd hosts the tests talk to, started by `ops/testhosts`.
 /// `ops/test` starts them and sets DROVER_TESTHOSTS; a plain `swift test`
 /// (as root) starts them itself in /tmp/drover-testhosts.
-enum TestHosts {
-    static let count = 20
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let directory: String = {
+public enum TestHosts {
+    public static let count = 20
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let directory: String = {
         let dir = ProcessInfo.processInfo.environment["DROVER_TESTHOSTS"] ?? "/tmp/drover-testhosts"
         let result = try! run(testhostsScript, ["up", String(count), dir])
         precondition(result.status == 0, "ops/testhosts up failed: \(result.output)")
         return dir
     }()
 
-    static var testhostsScript: String { repositoryRoot.appendingPathComponent("ops/testhosts").path }
+    public static var testhostsScript: String { repositoryRoot.appendingPathComponent("ops/testhosts").path }
 
-    static func address(_ index: Int) -> String { "127.0.1.\(index)" }
-    static func path(_ name: String) -> String { "\(directory)/\(name)" }
-    static var knownHosts: String { path("known_hosts") }
-    static var clientKey: String { path("id_ed25519") }
+    public static func address(_ index: Int) -> String { "127.0.1.\(index)" }
+    public static func path(_ name: String) -> String { "\(directory)/\(name)" }
+    public static var knownHosts: String { path("known_hosts") }
+    public static var clientKey: String { path("id_ed25519") }
 
     /// A target for host `index` with the fixture's key and known_hosts,
     /// ignoring the user's own ssh config.
-    static func target(
+    public static func target(
         _ index: Int,
         name: String? = nil,
         authentication: SSHAuthentication? = nil,
@@ -47,14 +46,14 @@ enum TestHosts {
         )
     }
 
-    static func connect(_ index: Int) async throws -> SSHConnection {
+    public static func connect(_ index: Int) async throws -> SSHConnection {
         try await SSHConnection.connect(to: target(index))
     }
 }
 
-struct ProcessResult {
-    var status: Int32
-    var output: String
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var output: String
 }
 
 /// Runs a local program and returns its exit status and combined output.
@@ -62,7 +61,7 @@ struct ProcessResult {
 /// hot paths (fixture set-up), and programs that leave daemons behind must
 /// not keep the pipe open (ops/testhosts detaches sshd from it).
 @discardableResult
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
          in directory: String? = nil) throws -> ProcessResult {
     let process = Process()
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -79,14 +78,14 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
 }
 
 /// A fresh scratch directory under /tmp for one test.
-func scratchDirectory(_ label: String) throws -> String {
+public func scratchDirectory(_ label: String) throws -> String {
     let path = "/tmp/drover-test-\(label)-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 /// Resident memory of this process in bytes (from /proc/self/statm).
-func residentBytes() -> Int {
+public func residentBytes() -> Int {
     let text = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
     let pages = Int(text.split(separator: " ")[1]) ?? 0
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))

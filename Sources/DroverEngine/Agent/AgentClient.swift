@@ -1,0 +1,119 @@
+/// The agent's primitives as Swift calls, over any transport.
+public struct AgentClient: Sendable {
+    public let transport: any AgentTransport
+    /// Limit for primitives other than `exec`, which takes the task's own.
+    public var primitiveTimeout: Duration = .seconds(120)
+
+    public init(_ transport: any AgentTransport) {
+        self.transport = transport
+    }
+
+    public var hostName: String { transport.hostName }
+
+    public func call(_ operation: String, _ fields: [[UInt8]], timeout: Duration?) async throws -> AgentResponse {
+        let frame = try await transport.roundTrip(AgentFrame.request(operation, fields), timeout: timeout)
+        guard let response = AgentFrame.parseResponse(frame) else {
+            throw AgentError(.protocolError, host: hostName, "the agent answered `\(operation)` out of protocol; it may be an older version (stop stale agents and retry)")
+        }
+        return response
+    }
+
+    private func call(_ operation: String, _ fields: String...) async throws -> AgentResponse {
+        try await call(operation, fields.map { Array($0.utf8) }, timeout: primitiveTimeout)
+    }
+
+    /// Runs `script` with /bin/sh. `timeout` in seconds (0: none) is enforced
+    /// on the host; the controller waits a little longer before giving up.
+    public func exec(_ script: String, stdin: [UInt8] = [], cwd: String = "",
+                     environment: [(String, String)] = [], timeout: Int = 0) async throws -> AgentResponse {
+        let env = environment.map { "\($0.0)=\($0.1)\n" }.joined()
+        let fields: [[UInt8]] = [Array(script.utf8), stdin, Array(cwd.utf8), Array(env.utf8), Array(String(timeout).utf8)]
+        return try await call("exec", fields, timeout: timeout > 0 ? .seconds(timeout + 30) : nil)
+    }
+
+    public func stat(_ path: String) async throws -> PathState {
+        PathState(meta: try await call("stat", path).meta)
+    }
+
+    /// A file's bytes, or nil when it is not a regular file.
+    public func read(_ path: String) async throws -> [UInt8]? {
+        let r = try await call("read", [Array(path.utf8)], timeout: primitiveTimeout)
+        return r.rc == 0 ? r.stdout : nil
+    }
+
+    public struct WriteOutcome: Sendable {
+        public var previous: PathState
+        public var sha256: String?
+    }
+
+    /// Atomic write (temp file + rename). Throws `PrimitiveError` with the
+    /// agent's stderr when it fails (no space, permission, unknown owner).
+    public func write(_ path: String, content: [UInt8], mode: String = "", owner: String = "",
+                      backupDirectory: String = "") async throws -> WriteOutcome {
+        let fields: [[UInt8]] = [Array(path.utf8), content, Array(mode.utf8), Array(owner.utf8), Array(backupDirectory.utf8)]
+        let r = try await call("write", fields, timeout: primitiveTimeout)
+        try check(r, "write \(path)")
+        return WriteOutcome(previous: PathState(meta: r.meta), sha256: r.meta["sha256"])
+    }
+
+    @discardableResult
+    public func mkdir(_ path: String, mode: String = "") async throws -> PathState {
+        let r = try await call("mkdir", path, mode)
+        try check(r, "create directory \(path)")
+        return PathState(meta: r.meta)
+    }
+
+    @discardableResult
+    public func remove(_ path: String) async throws -> PathState {
+        let r = try await call("remove", path)
+        try check(r, "remove \(path)")
+        return PathState(meta: r.meta)
+    }
+
+    @discardableResult
+    public func symlink(target: String, link: String) async throws -> PathState {
+        let r = try await call("symlink", target, link)
+        try check(r, "link \(link)")
+        return PathState(meta: r.meta)
+    }
+
+    public func chmod(_ path: String, mode: String) async throws {
+        try check(try await call("chmod", path, mode), "chmod \(path)")
+    }
+
+    public func chown(_ path: String, owner: String) async throws {
+        try check(try await call("chown", path, owner), "chown \(path)")
+    }
+
+    /// The hex SHA-256 of a file, or nil when it is not a regular file.
+    public func sha256(_ path: String) async throws -> String? {
+        let r = try await call("sha256", path)
+        return r.rc == 0 ? r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    public func facts() async throws -> String {
+        try await call("facts").stdoutText
+    }
+
+    private func check(_ response: AgentResponse, _ what: String) throws {
+        guard response.rc == 0 else {
+            let detail = response.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PrimitiveError(host: hostName, message: "cannot \(what): \(detail.isEmpty ? "exit status \(response.rc)" : detail)")
+        }
+    }
+
+    static func checkHello(_ frame: [UInt8], host: String) throws {
+        guard let response = AgentFrame.parseResponse(frame), response.meta["protocol"] == String(AgentFrame.version) else {
+            throw AgentError(.startFailed, host: host,
+                "the agent did not answer the protocol \(AgentFrame.version) handshake: \(String(decoding: frame.prefix(200), as: UTF8.self))")
+        }
+    }
+}
+
+/// A primitive that ran but failed on the host (the task fails; the host
+/// stays reachable).
+public struct PrimitiveError: Error, Sendable, CustomStringConvertible {
+    public let host: String
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,62 @@
+import DroverSSH
+
+/// The agent on one exec channel of an SSH connection.
+public struct SSHAgentTransport: AgentTransport {
+    public let connection: SSHConnection
+    let process: ProcessChannelID
+    public var hostName: String { connection.target.name }
+
+    /// Starts the agent (uploading it into the host's cache first if it is
+    /// not there) and checks the protocol handshake.
+    public static func start(on connection: SSHConnection, script: AgentScript, become: BecomeSpec? = nil,
+                             timeout: Duration = .seconds(30)) async throws -> SSHAgentTransport {
+        let host = connection.target.name
+        do {
+            let id = try await connection.startProcess(AgentLaunch.remoteCommand(script: script, become: become))
+            let answer = try await connection.exchange(id, request: [], timeout: timeout) { buffer in
+                buffer.firstIndex(of: 10).map { $0 + 1 }
+            }
+            var first: [UInt8] = []
+            switch String(decoding: answer, as: UTF8.self) {
+            case "have\n": break
+            case "need\n": first = script.bytes
+            default:
+                throw AgentError(.startFailed, host: host, "unexpected output before the agent started: \(String(decoding: answer.prefix(200), as: UTF8.self))")
+            }
+            let transport = SSHAgentTransport(connection: connection, process: id)
+            let hello = try await transport.exchange(first + AgentFrame.request("hello", []), timeout: timeout)
+            try AgentClient.checkHello(hello, host: host)
+            return transport
+        } catch let error as SSHError {
+            throw AgentError(error.isUnreachable ? .unreachable : .startFailed, host: host,
+                error.isUnreachable ? error.message : "cannot start the agent: \(error.message)")
+        }
+    }
+
+    public func roundTrip(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
+        do {
+            return try await exchange(request, timeout: timeout)
+        } catch let error as SSHError {
+            throw AgentError.from(error)
+        }
+    }
+
+    private func exchange(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
+        try await connection.exchange(process, request: request, timeout: timeout, frameLength: AgentFrame.responseLength)
+    }
+
+    public func close() async {
+        await connection.endProcess(process)
+    }
+}
+
+extension AgentError {
+    /// A transport failure in the middle of a run.
+    static func from(_ error: SSHError) -> AgentError {
+        switch error.code {
+        case .timeout: return AgentError(.timeout, host: error.host, error.message)
+        case .channelFailed: return AgentError(.unreachable, host: error.host, "the agent stopped: \(error.message)")
+        default: return AgentError(error.isUnreachable ? .unreachable : .protocolError, host: error.host, error.message)
+        }
+    }
+}
