@@ -6,7 +6,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Hosts worked on at once.")
     var forks: Int = 50
 
-    @Option(name: .shortAndLong, help: "Seconds to wait for a host to answer when connecting.")
+    @Option(name: [.customShort("T"), .long], help: "Seconds to wait for a host to answer when connecting.")
     var timeout: Int = 10
 
     @Option(name: [.short, .customLong("user")], help: "Log in as this user unless the inventory sets ansible_user.")

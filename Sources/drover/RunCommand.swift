@@ -1,15 +1,46 @@
 import ArgumentParser
 import DroverCore
+import DroverEngine
+import Foundation
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a playbook (today: its listings; execution arrives with the engine).",
-        discussion: "--list-hosts, --list-tasks and --list-tags print what ansible-playbook prints for them."
+        abstract: "Run a playbook against an inventory.",
+        discussion: """
+            Exit status as ansible-playbook: 0 all went well, 2 a host failed, 4 a host was unreachable, \
+            1 a usage error before anything ran. --list-hosts, --list-tasks and --list-tags print what \
+            ansible-playbook prints for them and run nothing.
+            """
     )
 
     @OptionGroup var playbook: PlaybookOptions
     @OptionGroup var inventory: InventoryOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: [.short, .customLong("check")], help: "Report what would change; change nothing.")
+    var check = false
+
+    @Flag(name: [.customShort("D"), .customLong("diff")], help: "Show the before and after of changed files.")
+    var diff = false
+
+    @Option(name: [.short, .customLong("tags")], help: "Only run tasks with these tags (comma-separated, repeatable).")
+    var tags: [String] = []
+
+    @Option(name: .customLong("skip-tags"), help: "Skip tasks with these tags (comma-separated, repeatable).")
+    var skipTags: [String] = []
+
+    @Option(name: .customLong("start-at-task"), help: "Start the run at the task with this name.")
+    var startAtTask: String?
+
+    @Flag(name: .customLong("step"), help: "Not supported: Drover runs unattended; use --start-at-task or tags.")
+    var step = false
+
+    @Flag(name: .short, help: "More output (-v shows every result).")
+    var verbose: Int
+
+    @Flag(help: "Print one JSON document with every result and the recap instead of the live output.")
+    var json = false
 
     @Flag(help: "List the hosts each play would run on.")
     var listHosts = false
@@ -21,36 +52,81 @@ struct RunCommand: ParsableCommand {
     var listTags = false
 
     func validate() throws {
-        guard listHosts || listTasks || listTags else {
-            throw ValidationError("running playbooks is not implemented yet; use --list-hosts, --list-tasks or --list-tags, or `drover check`")
-        }
+        if step { throw ValidationError("--step is not supported: Drover runs unattended; use --start-at-task NAME or --tags") }
     }
 
-    func run() throws {
+    func run() async throws {
         let parsed = try playbook.parse()
-        let loaded = try inventory.load()
-        Output.line("\nplaybook: \(parsed.path)")
-        for (index, play) in parsed.plays.enumerated() {
+        var loaded = try inventory.load()
+        do {
+            try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded, besidePlaybook: true)
+        } catch let error as InputError {
+            throw ValidationError(error.description)
+        }
+        if listHosts || listTasks || listTags {
+            try PlaybookListing(playbook: parsed, inventory: loaded, hosts: listHosts, tasks: listTasks, tags: listTags).print()
+            return
+        }
+        var options = RunOptions()
+        options.checkMode = check
+        options.diffMode = diff
+        options.forks = connection.forks
+        options.tags = Set(tags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        options.skipTags = Set(skipTags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        options.extraVars = try playbook.extraVariables()
+        options.startAtTask = startAtTask
+        if inventory.limit != nil {
+            options.limit = Set(try inventory.selectHosts("all").map(\.name))
+        }
+        let script: AgentScript
+        do {
+            script = try AgentScript.locate()
+        } catch let error as AgentError {
+            throw ValidationError(error.message)
+        }
+        let observer = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
+        let runner = PlaybookRunner(playbook: parsed, inventory: loaded, options: options,
+                                    connector: SSHConnector(options: connection), script: script, observer: observer)
+        let recap: RunRecap
+        do {
+            recap = try await runner.run()
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("ERROR! \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        if recap.exitCode != 0 { throw ExitCode(recap.exitCode) }
+    }
+}
+
+/// --list-hosts, --list-tasks and --list-tags, as ansible-playbook prints them.
+struct PlaybookListing {
+    let playbook: Playbook
+    let inventory: Inventory
+    let hosts: Bool, tasks: Bool, tags: Bool
+
+    func print() throws {
+        Output.line("\nplaybook: \(playbook.path)")
+        for (index, play) in playbook.plays.enumerated() {
             let outline = play.outline()
             Output.line("\n  play #\(index + 1) (\(play.hosts)): \(play.name ?? "")\tTAGS: [\(play.tags.joined(separator: ", "))]")
-            if listHosts {
-                let hosts: [String]
+            if hosts {
+                let names: [String]
                 do {
-                    hosts = try HostPattern.resolve(play.hosts, in: loaded)
+                    names = try HostPattern.resolve(play.hosts, in: inventory)
                 } catch let error as InputError {
                     throw ValidationError("\(play.location): \(error.message)")
                 }
                 Output.line("    pattern: ['\(play.hosts)']")
-                Output.line("    hosts (\(hosts.count)):")
-                for host in hosts { Output.line("      \(host)") }
+                Output.line("    hosts (\(names.count)):")
+                for host in names { Output.line("      \(host)") }
             }
-            if listTasks {
+            if tasks {
                 Output.line("    tasks:")
                 for task in outline { Output.line("      \(task.title)\tTAGS: [\(task.tags.joined(separator: ", "))]") }
             }
-            if listTags {
-                let tags = Set(outline.flatMap(\.tags)).union(play.tags).sorted()
-                Output.line("      TASK TAGS: [\(tags.joined(separator: ", "))]")
+            if tags {
+                let all = Set(outline.flatMap(\.tags)).union(play.tags).sorted()
+                Output.line("      TASK TAGS: [\(all.joined(separator: ", "))]")
             }
         }
     }

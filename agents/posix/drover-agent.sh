@@ -87,20 +87,112 @@ op_write() { # path, content, mode ('' keeps), owner ('' keeps), backup dir ('' 
     echo "sha256=$(sha256_of "$path")" >> "$work/meta"
 }
 
+# Facts: raw data only, as `key=value` lines (docs/agent-protocol.md, "facts
+# keys"); the controller (HostFacts.swift) turns them into Ansible's facts.
+# Forks: uname, id, getent, nproc, date, ip, stat and ONE awk that reads every
+# file; everything else is builtins.
+
+# facts_probes: `exists=PATH` for each path that exists (`[ -e ]`, no fork).
+facts_probes() {
+    for f_p in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ /etc/dinit.d/ \
+        /run/ostree-booted /usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf-3 /usr/bin/dnf5 /usr/bin/dnf /usr/bin/microdnf \
+        /usr/bin/apt-get /usr/bin/zypper /usr/sbin/urpmi /usr/bin/pacman /bin/opkg /sbin/apk /usr/bin/emerge \
+        /usr/bin/xbps-install /usr/bin/swupd /usr/sbin/pkg /usr/local/sbin/pkg /usr/local/bin/brew /opt/homebrew/bin/brew \
+        /etc/arch-release /etc/vmware-release /.dockerenv /.dockerinit /proc/vz /proc/lve /proc/bc /proc/xen /dev/kvm \
+        /sys/class/net/*/bridge /sys/class/net/*/bonding; do
+        [ -e "$f_p" ] && printf 'exists=%s\n' "$f_p"
+    done
+    for f_p in systemctl initctl; do command -v "$f_p" >/dev/null 2>&1 && printf 'has=%s\n' "$f_p"; done
+    [ -L /sbin/init ] && printf 'link=/sbin/init:%s\n' "$(readlink /sbin/init)"
+    for f_p in /usr/bin/dnf /usr/bin/microdnf; do [ -L "$f_p" ] && printf 'realpath=%s:%s\n' "$f_p" "$(readlink -f "$f_p")"; done
+    return 0
+}
+
+# facts_awk [FILE...]: one awk over the environment, the files below and the
+# given ones (cpuinfo, meminfo, modules and mounts filtered; others whole).
+facts_awk() {
+    f_w=$work; f_k=$#
+    f_os=/etc/os-release; [ -r "$f_os" ] || f_os=/usr/lib/os-release
+    for f_p in "$f_os" /etc/lsb-release /etc/debian_version /etc/redhat-release /etc/centos-release /etc/oracle-release \
+        /etc/system-release /etc/alpine-release /etc/gentoo-release /etc/SuSE-release /etc/openwrt_release \
+        /etc/machine-id /proc/1/comm /proc/1/cgroup /proc/uptime /run/systemd/container /proc/xen/capabilities \
+        /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config /sys/devices/virtual/dmi/id/product_name \
+        /sys/devices/virtual/dmi/id/sys_vendor /sys/devices/virtual/dmi/id/bios_vendor /sys/devices/virtual/dmi/id/product_family \
+        /proc/cpuinfo /proc/meminfo /proc/modules /proc/mounts /sys/class/net/*/address /sys/class/net/*/mtu \
+        /sys/class/net/*/type /sys/class/net/*/operstate "$@"; do
+        [ -f "$f_p" ] && [ -r "$f_p" ] && set -- "$@" "$f_p"
+    done
+    shift "$f_k"
+    : > "$f_w/facts.mp"
+    awk -v w="$f_w" '
+BEGIN { for (k in ENVIRON) if (index(ENVIRON[k], "\n") == 0) print "env=" k "=" ENVIRON[k]; mp = w "/facts.mp" }
+FILENAME == "/proc/cpuinfo" { if ($0 ~ /^(processor|vendor_id|model name|Processor|cpu|Vendor|physical id|core id|cpu cores|siblings)[ \t]*:/) print "cpuinfo=" $0; next }
+FILENAME == "/proc/meminfo" { if ($0 ~ /^(MemTotal|MemFree|SwapTotal|SwapFree|Buffers|Cached|SwapCached):/) print "meminfo=" $0; next }
+FILENAME == "/proc/modules" { if ($1 == "kvm" || $1 == "vboxdrv" || $1 == "virtio") print "module=" $1; next }
+FILENAME == "/proc/mounts" { if (NF >= 4 && ($1 ~ /^[\/\\]/ || index($1, ":/")) && $3 != "none") { print "mount=" $0; if (!seen[$2]++ && index($2, "\\") == 0) print $2 > mp }; next }
+FILENAME == "/proc/net/fib_trie" { if ($1 == "|--") a = $2; else if ($0 ~ /\/32 host LOCAL/) print "fib_local=" a; next }
+FILENAME == w "/facts.ipaddr" { print "ipaddr=" $0; next }
+FILENAME == w "/facts.environ1" { if ($0 ~ /^container=/) print "init_env=" $0; next }
+{ print "file=" FILENAME ":" $0 }' "$@" 2>/dev/null
+}
+
 op_facts() {
     {
-        echo "hostname=$(uname -n)"
-        echo "kernel=$(uname -r)"
-        echo "architecture=$(uname -m)"
-        echo "system=$(uname -s)"
-        echo "user_id=$(id -un)"
-        echo "vcpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
-        [ -r /proc/meminfo ] && sed -n 's/^MemTotal: *\([0-9]*\) kB/memtotal_kb=\1/p' /proc/meminfo
-        [ -r /etc/os-release ] && sed -n 's/^\(ID\|VERSION_ID\|ID_LIKE\|PRETTY_NAME\)=/os_&/p' /etc/os-release | tr -d '"'
-        [ -d /run/systemd/system ] && echo "service_mgr=systemd"
-        for p in apt-get dnf yum apk zypper pacman; do
-            command -v $p >/dev/null 2>&1 && { echo "pkg_mgr=$p"; break; }
-        done
+        f_u=$(uname -s -n -r -v -m)
+        set -f; set -- $f_u; set +f
+        eval "f_m=\${$#}"
+        f_v=${f_u#"$1 $2 $3 "}; f_v=${f_v%" $f_m"}; f_n=$2
+        printf 'system=%s\nhostname=%s\nkernel=%s\nkernel_version=%s\nmachine=%s\n' "$1" "$2" "$3" "$f_v" "$f_m"
+        # fqdn as Python's socket.getfqdn(): the names of the host's first address.
+        if command -v getent >/dev/null 2>&1; then
+            f_l=$(getent hosts "$f_n" 2>/dev/null) && f_l=$(getent hosts "${f_l%%[ 	]*}" 2>/dev/null) && {
+                set -f; set -- ${f_l%%"
+"*}; set +f; shift; printf 'fqdn_names=%s\n' "$*"; }
+        elif command -v hostname >/dev/null 2>&1; then
+            f_l=$(hostname -f 2>/dev/null) && printf 'fqdn=%s\n' "$f_l"
+        fi
+        f_id=$(id); printf 'id=%s\n' "$f_id"
+        f_uid=${f_id#uid=}; f_uid=${f_uid%%[!0-9]*}; f_pw=
+        command -v getent >/dev/null 2>&1 && f_pw=$(getent passwd "$f_uid" 2>/dev/null)
+        if [ -z "$f_pw" ] && [ -r /etc/passwd ]; then
+            while IFS= read -r f_l; do
+                f_p=${f_l#*:}; f_p=${f_p#*:}
+                [ "${f_p%%:*}" = "$f_uid" ] && { f_pw=$f_l; break; }
+            done < /etc/passwd
+        fi
+        [ -n "$f_pw" ] && printf 'passwd=%s\n' "${f_pw%%"
+"*}"
+        printf 'nproc=%s\n' "$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+        f_l=$(LC_ALL=C date '+%Y %m %d %H %M %S %s %A %w %W %Z %z %N'); printf 'date=%s\n' "$f_l"
+        # The zone on 1 January and 1 July (UTC) of this year, for the DST zone name; GNU or busybox date.
+        case ${f_l%% *} in [12][0-9][0-9][0-9])
+            f_l=$(( (${f_l%% *} - 1970) * 31536000 + (${f_l%% *} - 1969) / 4 * 86400 ))
+            f_l=$(LC_ALL=C date -d "@$f_l" '+%z %Z' 2>/dev/null && LC_ALL=C date -d "@$((f_l + 15638400))" '+%z %Z' 2>/dev/null) &&
+                printf 'tz_jan=%s\ntz_jul=%s\n' "${f_l%%"
+"*}" "${f_l#*"
+"}" ;;
+        esac
+        if command -v ip >/dev/null 2>&1; then
+            f_l=$(ip -4 route get 8.8.8.8 2>/dev/null) && printf 'route_get=%s\n' "${f_l%%"
+"*}"
+            ip -4 addr show > "$work/facts.ipaddr" 2>/dev/null; set -- "$work/facts.ipaddr"
+        else
+            set -- /proc/net/route /proc/net/fib_trie
+        fi
+        # /proc/1/environ (root only) tells lxc and podman containers.
+        [ -r /proc/1/environ ] && tr '\000' '\n' 2>/dev/null < /proc/1/environ > "$work/facts.environ1" && set -- "$@" "$work/facts.environ1"
+        facts_probes
+        facts_awk "$@"
+        # Sizes of the mounts kept above, as statvfs gives them; `timeout` guards a hung NFS mount.
+        set --
+        while IFS= read -r f_l; do set -- "$@" "$f_l"; done < "$work/facts.mp"
+        if [ $# -gt 0 ]; then
+            set -- stat -f -c '%S %b %a %s %c %d %n' "$@"
+            command -v timeout >/dev/null 2>&1 && set -- timeout 10 "$@"
+            "$@" > "$work/facts.statfs" 2>/dev/null
+            while IFS= read -r f_l; do printf 'statfs=%s\n' "$f_l"; done < "$work/facts.statfs"
+        fi
+        return 0
     } > "$work/out" 2> "$work/err"
 }
 

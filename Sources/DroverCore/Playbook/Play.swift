@@ -25,6 +25,15 @@ public struct RoleReference: Sendable {
     public var keywords: OrderedDictionary<String, Value>
     public var role: Role
     public var location: SourceLocation
+
+    public init(name: String, parameters: OrderedDictionary<String, Value>, keywords: OrderedDictionary<String, Value>,
+                role: Role, location: SourceLocation) {
+        self.name = name
+        self.parameters = parameters
+        self.keywords = keywords
+        self.role = role
+        self.location = location
+    }
 }
 
 /// A role's contents: `tasks/main.yml`, `handlers/main.yml`,

@@ -196,3 +196,21 @@ public struct PlaybookParser {
         closestMatch(word, among: candidates).map { "; did you mean `\($0)`?" } ?? ""
     }
 }
+
+extension PlaybookParser {
+    /// A task file read at run time (`include_tasks`), checked as at parse time.
+    public func parseTaskFile(_ path: String) throws -> [TaskNode] {
+        var context = Context()
+        guard let root = try load(path, from: nil) else { return [] }
+        return try withFile(path, context: &context, from: SourceLocation(file: path, line: 1, column: 1)) { context in
+            try taskList(root, file: path, context: &context)
+        }
+    }
+
+    /// A role read at run time (`include_role`), looked up beside `file`.
+    public func loadRole(named name: String, from file: String, tasksFrom: String?) throws -> Role {
+        var context = Context()
+        context.playbookDirectories = [(file as NSString).deletingLastPathComponent]
+        return try loadRole(name, from: file, at: SourceLocation(file: file, line: 1, column: 1), tasksFrom: tasksFrom, context: &context)
+    }
+}

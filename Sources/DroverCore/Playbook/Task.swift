@@ -14,6 +14,16 @@ public struct Task: Sendable {
     public var keywords: OrderedDictionary<String, Value>
     public var location: SourceLocation
 
+    public init(name: String?, module: String, moduleAsWritten: String, arguments: OrderedDictionary<String, Value>,
+                keywords: OrderedDictionary<String, Value>, location: SourceLocation) {
+        self.name = name
+        self.module = module
+        self.moduleAsWritten = moduleAsWritten
+        self.arguments = arguments
+        self.keywords = keywords
+        self.location = location
+    }
+
     public var tags: [String] { keywords["tags"].map(Task.stringList) ?? [] }
     public var notify: [String] { keywords["notify"].map(Task.stringList) ?? [] }
 
@@ -23,7 +33,7 @@ public struct Task: Sendable {
         return module
     }
 
-    static func stringList(_ value: Value) -> [String] {
+    public static func stringList(_ value: Value) -> [String] {
         switch value {
         case .list(let items): return items.map(\.text)
         case .string(let s): return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

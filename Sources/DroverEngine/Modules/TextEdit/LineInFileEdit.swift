@@ -207,8 +207,12 @@ public struct LineInFileEdit: Sendable, Equatable {
         } else if let insertIndex, TextLines.truthy(after) {
             // Not when the line is already right there.
             if insertIndex == lines.count {
-                // Ansible appends without first ending an unterminated last line.
-                if !TextLines.same(TextLines.stripEOL(lines[insertIndex - 1]), line) { put(newLine, at: insertIndex) }
+                if !TextLines.same(TextLines.stripEOL(lines[insertIndex - 1]), line) {
+                    // Deliberate difference: Ansible 2.19 appends right after an
+                    // unterminated last line ("b" + "c\n" gives "bc\n"); Drover ends it first.
+                    if !TextLines.endsWithEOL(lines[insertIndex - 1]) { lines[insertIndex - 1] += "\n" }
+                    put(newLine, at: insertIndex)
+                }
             } else if !TextLines.same(line, TextLines.stripEOL(lines[insertIndex])) {
                 put(newLine, at: insertIndex)
             }

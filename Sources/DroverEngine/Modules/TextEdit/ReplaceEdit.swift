@@ -41,10 +41,14 @@ public struct ReplaceEdit: Sendable, Equatable {
             do {
                 sectionRegex = try PythonRegex("(?s)" + pattern)
             } catch {
-                let argument = after != nil && before != nil ? "after/before" : after != nil ? "after" : "before"
-                throw TextEditError(.invalidRegex, argument: after != nil ? "after" : "before",
-                                    "\(argument) \(TextEditError.quoted(after ?? before ?? "")) does not make a valid "
-                                    + "regular expression (\(TextEditError.quoted(pattern))): check its syntax (Python 're' syntax)")
+                // Name the part at fault when one is invalid on its own.
+                let argument = after.map { (try? PythonRegex($0)) == nil } ?? false ? "after"
+                    : before.map { (try? PythonRegex($0)) == nil } ?? false ? "before"
+                    : after != nil ? "after" : "before"
+                let value = argument == "after" ? after ?? "" : before ?? ""
+                throw TextEditError(.invalidRegex, argument: argument,
+                                    "\(argument) \(TextEditError.quoted(value)) is not a valid regular expression "
+                                    + "(the section pattern is \(TextEditError.quoted(pattern))): check its syntax (Python 're' syntax)")
             }
             guard let m = sectionRegex.search(content) else {
                 return TextEditResult(content: content, changed: false,

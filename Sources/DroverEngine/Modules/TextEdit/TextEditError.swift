@@ -142,7 +142,8 @@ enum TextLines {
     /// Compiles a Python pattern, or throws an error naming `argument`.
     static func compile(_ pattern: String, argument: String, multiline: Bool = false) throws(TextEditError) -> PythonRegex {
         do {
-            return try PythonRegex(pattern, multiline: multiline)
+            // ICU rejects an empty pattern; Python's matches everywhere.
+            return try PythonRegex(pattern.isEmpty ? "(?:)" : pattern, multiline: multiline)
         } catch {
             throw TextEditError.invalidRegex(argument, pattern)
         }

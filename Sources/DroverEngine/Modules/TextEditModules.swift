@@ -1,0 +1,86 @@
+import DroverCore
+import Foundation
+
+/// lineinfile, blockinfile and replace: the new content is computed on the
+/// controller (TextEdit) and written only when it differs.
+enum TextEditModule {
+    static func edit(_ context: ModuleContext, createAllowed: Bool, absentMissingIsOK: Bool,
+                     _ compute: (String?) throws(TextEditError) -> TextEditResult) async throws -> ModuleResult {
+        guard let path = context.arguments.string("path") else { return .failure("path is required") }
+        let state = try await context.agent.stat(path)
+        var current: [UInt8]?
+        if state.isFile {
+            current = try await context.agent.read(path)
+        } else if state.exists {
+            return .failure("Path \(path) is a \(state.kind?.rawValue ?? "special file")")
+        } else if !createAllowed && !absentMissingIsOK {
+            return ModuleResult(failed: true, msg: "Destination \(path) does not exist !", values: ["rc": .int(257)])
+        }
+        let computed: TextEditResult
+        do {
+            computed = try compute(current.map { String(decoding: $0, as: UTF8.self) })
+        } catch {
+            return .failure(error.message)
+        }
+        if !computed.changed && !state.exists {
+            return ModuleResult(msg: computed.message)
+        }
+        var result: ModuleResult
+        if computed.changed {
+            result = try await FileContent.ensure(path, content: Array(computed.content.utf8), context: context,
+                                                  current: current ?? [], state: state)
+        } else {
+            result = ModuleResult()
+            result.changed = try await FileAttributes.apply(path, mode: context.arguments.mode(), owner: context.arguments.ownership,
+                                                            state: state, context: context, result: &result)
+        }
+        result.msg = computed.message
+        if let found = computed.found { result.values["found"] = .int(found) }
+        result.values.removeValue(forKey: "checksum")
+        result.values.removeValue(forKey: "size")
+        result.values.removeValue(forKey: "state")
+        return result
+    }
+}
+
+struct LineInFileModule: Module {
+    func run(_ context: ModuleContext) async throws -> ModuleResult {
+        let a = context.arguments
+        let absent = a.string("state") == "absent"
+        if !absent && a["line"] == nil { return .failure("line is required with state=present") }
+        if a.bool("backrefs") && a.string("regexp") == nil { return .failure("regexp is required with backrefs=true") }
+        let edit = LineInFileEdit(line: a.string("line"), regexp: a.string("regexp"), searchString: a.string("search_string"),
+                                  state: absent ? .absent : .present, insertAfter: a.string("insertafter"),
+                                  insertBefore: a.string("insertbefore"), backrefs: a.bool("backrefs"), firstMatch: a.bool("firstmatch"))
+        return try await TextEditModule.edit(context, createAllowed: a.bool("create") && !a.bool("backrefs"), absentMissingIsOK: absent) {
+            (content) throws(TextEditError) in try edit.apply(to: content)
+        }
+    }
+}
+
+struct BlockInFileModule: Module {
+    func run(_ context: ModuleContext) async throws -> ModuleResult {
+        let a = context.arguments
+        let absent = a.string("state") == "absent"
+        let edit = BlockInFileEdit(block: a.string("block") ?? "", marker: a.string("marker") ?? "# {mark} ANSIBLE MANAGED BLOCK",
+                                   markerBegin: a.string("marker_begin") ?? "BEGIN", markerEnd: a.string("marker_end") ?? "END",
+                                   state: absent ? .absent : .present, insertAfter: a.string("insertafter"),
+                                   insertBefore: a.string("insertbefore"), appendNewline: a.bool("append_newline"),
+                                   prependNewline: a.bool("prepend_newline"))
+        let path = a.string("path") ?? ""
+        return try await TextEditModule.edit(context, createAllowed: a.bool("create"), absentMissingIsOK: absent) {
+            (content) throws(TextEditError) in try edit.apply(to: content, path: path)
+        }
+    }
+}
+
+struct ReplaceModule: Module {
+    func run(_ context: ModuleContext) async throws -> ModuleResult {
+        let a = context.arguments
+        let edit = ReplaceEdit(regexp: a.string("regexp") ?? "", replace: a.string("replace") ?? "",
+                               after: a.string("after"), before: a.string("before"))
+        return try await TextEditModule.edit(context, createAllowed: false, absentMissingIsOK: false) {
+            (content) throws(TextEditError) in try edit.apply(to: content ?? "")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import DroverCore
+import Foundation
+import OrderedCollections
+
+extension PlayRunner {
+    /// The play's handlers and its roles', each with the scope it runs in.
+    func allHandlers(_ scope: ExecutionScope) -> [(Task, ExecutionScope)] {
+        var result: [(Task, ExecutionScope)] = []
+        func collect(_ nodes: [TaskNode], _ scope: ExecutionScope) {
+            for node in nodes {
+                switch node {
+                case .task(let task), .include(let task): result.append((task, scope))
+                case .block(let block): collect(block.tasks, scope.entering(block.keywords, at: block.location))
+                }
+            }
+        }
+        func roles(_ references: [RoleReference]) {
+            for reference in references {
+                roles(reference.role.dependencies)
+                var roleScope = scope.entering(role: reference)
+                roleScope.isHandler = true
+                collect(reference.role.handlers, roleScope)
+            }
+        }
+        roles(play.roles)
+        var playScope = scope
+        playScope.isHandler = true
+        collect(play.handlers, playScope)
+        return result
+    }
+
+    /// Runs notified handlers in the order they are defined, once per host,
+    /// until no notification is left (handlers may notify later ones).
+    func flushHandlers(_ scope: ExecutionScope) async throws {
+        guard !stopped else { return }
+        let handlers = allHandlers(scope)
+        for _ in 0..<10 {
+            guard batch.contains(where: { !(hosts[$0]?.notified.isEmpty ?? true) }) else { return }
+            for (handler, handlerScope) in handlers {
+                let names = Set([handler.name].compactMap { $0 } + (handler.keywords["listen"].map(Task.stringList) ?? [])
+                                + [handlerScope.roleName.map { "\($0) : \(handler.name ?? "")" }].compactMap { $0 })
+                let targets = batch.filter { host in
+                    guard let state = hosts[host], state.isActive else { return false }
+                    return !names.isDisjoint(with: state.notified)
+                }
+                guard !targets.isEmpty else { continue }
+                for host in targets { hosts[host]!.notified.removeAll { names.contains($0) } }
+                var runScope = handlerScope
+                runScope.tags.insert("always")
+                try await runTask(handler, scope: runScope, on: targets)
+            }
+        }
+    }
+
+    /// `meta:` actions, done by the engine between tasks.
+    func runMeta(_ task: Task, scope: ExecutionScope, on targets: [String]) async throws {
+        let action = task.arguments["_raw_params"]?.text ?? ""
+        switch action {
+        case "flush_handlers":
+            try await flushHandlers(scope)
+        case "end_play":
+            stopped = true
+        case "end_batch":
+            for host in batch { hosts[host]?.ended = true }
+        case "end_host":
+            for host in targets { hosts[host]?.ended = true }
+        case "clear_host_errors":
+            for host in playHosts where hosts[host]?.failed == true { hosts[host]?.failed = false }
+        case "clear_facts":
+            for host in targets { hosts[host]?.facts = [:] }
+        case "noop", "refresh_inventory", "reset_connection":
+            break
+        default:
+            throw InputError(.badArgument, "meta: `\(action)` is not one of flush_handlers, end_play, end_batch, end_host, clear_host_errors, clear_facts, noop", at: task.location)
+        }
+    }
+
+    /// include_tasks / include_role: read at run time, per distinct file.
+    func runInclude(_ task: Task, scope: ExecutionScope, on targets: [String]) async throws {
+        guard tagsSelect(task, scope: scope) else { return }
+        let snapshot = hostVarsSnapshot()
+        var byFile = OrderedDictionary<String, [String]>()
+        var failures: [String: HostTaskResult] = [:]
+        for host in targets {
+            let vars = variables(for: host, task: task, scope: scope, snapshot: snapshot)
+            let inv = TaskInvocation(task: task, scope: scope, host: host, variables: vars, inventory: inventory,
+                                     options: options, pool: pool, observer: observer)
+            do {
+                var conditions = scope.conditions
+                if let when = task.keywords["when"] { conditions += ExecutionScope.conditions(when, at: task.location) }
+                let holds = try conditions.allSatisfy {
+                    try Template.evaluateCondition($0.expression, name: $0.location.file, line: $0.location.line, column: $0.location.column, context: vars)
+                }
+                guard holds else { continue }
+                let key = task.module == "include_role"
+                    ? (try TaskRunner.render(task.arguments["name"] ?? .null, inv, vars)).text
+                    : (try TaskRunner.render(task.arguments["file"] ?? task.arguments["_raw_params"] ?? .null, inv, vars)).text
+                byFile[key, default: []].append(host)
+            } catch {
+                failures[host] = await TaskRunner.fail(inv, message: "\(error)")
+            }
+        }
+        for (host, result) in failures { apply(result, task: task, to: host, counted: true, rescuable: scope.rescuable) }
+        let parser = PlaybookParser(extraVariableNames: Set(options.extraVars.keys))
+        var inner = scope.entering(task.keywords.filter { $0.key != "when" }, at: task.location)
+        if case .dict(let vars)? = task.arguments["vars"] ?? task.keywords["vars"] { inner.blockVars.append(vars) }
+        for (name, included) in byFile {
+            if task.module == "include_role" {
+                let role = try parser.loadRole(named: name, from: task.location.file, tasksFrom: task.arguments["tasks_from"]?.text)
+                let reference = RoleReference(name: name, parameters: [:], keywords: [:], role: role, location: task.location)
+                try await runNodes(role.tasks, scope: inner.entering(role: reference), on: included)
+            } else {
+                let path = name.hasPrefix("/") ? name : "\((task.location.file as NSString).deletingLastPathComponent)/\(name)"
+                try await runNodes(try parser.parseTaskFile(path), scope: inner, on: included)
+            }
+        }
+    }
+}

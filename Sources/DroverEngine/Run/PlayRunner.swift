@@ -1,0 +1,101 @@
+import DroverCore
+import Foundation
+import OrderedCollections
+
+/// Runs one play: batches, the linear strategy, blocks, handlers. Host
+/// state lives here and changes only between tasks; each host's task runs
+/// in a child task on a Sendable snapshot.
+final class PlayRunner {
+    let play: Play
+    let inventory: Inventory
+    let options: RunOptions
+    let pool: AgentPool
+    let observer: any RunObserver
+    let playbookDirectory: String
+    var hosts: [String: HostState]
+    var tracker: FailureTracker
+    var playVars: OrderedDictionary<String, Value> = [:]
+    var varsFiles: [OrderedDictionary<String, Value>] = []
+    var groupsValue: Value = .dict([:])
+    var playHosts: [String] = []
+    var batch: [String] = []
+    /// Set by `meta: end_play` or a stop decision.
+    var stopped = false
+    var startAtTaskPending: String?
+
+    init(play: Play, inventory: Inventory, options: RunOptions, pool: AgentPool, observer: any RunObserver,
+         playbookDirectory: String, hosts: [String: HostState]) {
+        self.play = play
+        self.inventory = inventory
+        self.options = options
+        self.pool = pool
+        self.observer = observer
+        self.playbookDirectory = playbookDirectory
+        self.hosts = hosts
+        self.startAtTaskPending = options.startAtTask
+        let percentage = play.keywords["max_fail_percentage"].flatMap { Double($0.text) }
+        self.tracker = FailureTracker(maxFailPercentage: percentage, anyErrorsFatal: play.keywords["any_errors_fatal"]?.isTruthy ?? false)
+    }
+
+    /// Runs the play on `selected` hosts (already resolved and limited).
+    func run(selected: [String]) async throws {
+        playHosts = selected
+        var groups = OrderedDictionary<String, Value>()
+        for name in inventory.groups.keys { groups[name] = .list(inventory.hosts(inGroup: name).map(Value.string)) }
+        groupsValue = .dict(groups)
+        playVars = play.vars
+        for file in play.varsFiles {
+            varsFiles.append(try loadVarsFile(file))
+        }
+        await observer.playStarted(play, hosts: selected)
+        let steps = try serialSteps()
+        var scope = ExecutionScope().entering(play.keywords, at: play.location)
+        scope.conditions = []
+        for batchHosts in SerialPlan.batches(selected, steps: steps) {
+            guard !stopped, let active = tracker.startBatch(batchHosts) else { break }
+            batch = active
+            if play.keywords["gather_facts"]?.isTruthy ?? true {
+                try await gatherFacts(scope)
+            }
+            try await runSection(play.preTasks, scope)
+            try await flushHandlers(scope)
+            for reference in play.roles {
+                try await runRole(reference, scope)
+            }
+            try await runSection(play.tasks, scope)
+            try await flushHandlers(scope)
+            try await runSection(play.postTasks, scope)
+            try await flushHandlers(scope)
+        }
+    }
+
+    private func runRole(_ reference: RoleReference, _ scope: ExecutionScope) async throws {
+        for dependency in reference.role.dependencies { try await runRole(dependency, scope) }
+        try await runSection(reference.role.tasks, scope.entering(role: reference))
+    }
+
+    private func runSection(_ nodes: [TaskNode], _ scope: ExecutionScope) async throws {
+        guard !stopped else { return }
+        try await runNodes(nodes, scope: scope, on: batch.filter { hosts[$0]!.isActive })
+    }
+
+    func serialSteps() throws -> [SerialStep] {
+        guard let serial = play.keywords["serial"] else { return [] }
+        let values: [Value] = if case .list(let items) = serial { items } else { [serial] }
+        return try values.map {
+            guard let step = SerialStep($0.text) else {
+                throw InputError(.badArgument, "serial: `\($0.text)` is not a number or a percentage such as 30%", at: play.location)
+            }
+            return step
+        }
+    }
+
+    func loadVarsFile(_ file: String) throws -> OrderedDictionary<String, Value> {
+        let path = file.hasPrefix("/") ? file : "\(playbookDirectory)/\(file)"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(.fileNotFound, "cannot read vars_files entry \(path)", at: play.location)
+        }
+        guard let node = try YAML.compose(String(decoding: data, as: UTF8.self), file: path) else { return [:] }
+        return try YAML.value(node, file: path).dictionary
+    }
+}

@@ -1,0 +1,75 @@
+import DroverCore
+import Foundation
+import OrderedCollections
+
+/// Runs a parsed playbook's plays in order against an inventory and
+/// returns the recap. Nothing touches a host before the playbook parsed.
+public struct PlaybookRunner: Sendable {
+    public let playbook: Playbook
+    public let inventory: Inventory
+    public let options: RunOptions
+    public let connector: any HostConnector
+    public let script: AgentScript
+    public let observer: any RunObserver
+
+    public init(playbook: Playbook, inventory: Inventory, options: RunOptions, connector: any HostConnector,
+                script: AgentScript, observer: any RunObserver) {
+        self.playbook = playbook
+        self.inventory = inventory
+        self.options = options
+        self.connector = connector
+        self.script = script
+        self.observer = observer
+    }
+
+    public func run() async throws -> RunRecap {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let pool = AgentPool(connector: connector, script: script)
+        let directory = (playbook.path as NSString).deletingLastPathComponent
+        var states: [String: HostState] = [:]
+        var order: [String] = []
+        do {
+            for play in playbook.plays {
+                var selected = try HostPattern.resolve(play.hosts, in: inventory)
+                if let limit = options.limit { selected = selected.filter(limit.contains) }
+                selected = ordered(selected, play.keywords["order"]?.text)
+                for host in selected where states[host] == nil {
+                    states[host] = HostState(name: host, inventoryVars: inventory.variables(for: host))
+                    order.append(host)
+                }
+                let runner = PlayRunner(play: play, inventory: inventory, options: options, pool: pool, observer: observer,
+                                        playbookDirectory: directory.isEmpty ? "." : directory, hosts: states)
+                if selected.isEmpty {
+                    await observer.message("skipping: no hosts matched")
+                } else {
+                    // Hosts that failed or went unreachable in earlier plays sit this one out.
+                    try await runner.run(selected: selected.filter { states[$0]!.isActive || states[$0]!.ended })
+                }
+                states = runner.hosts
+                for key in states.keys { states[key]!.ended = false; states[key]!.notified = [] }
+            }
+        } catch {
+            await pool.closeAll()
+            await connector.shutdown()
+            throw error
+        }
+        await pool.closeAll()
+        await connector.shutdown()
+        let recap = RunRecap(hosts: order.sorted().map { ($0, states[$0]!.stats) }, duration: clock.now - start)
+        await observer.runFinished(recap)
+        return recap
+    }
+
+    /// The play's `order`: inventory (default), reverse_inventory, sorted,
+    /// reverse_sorted, shuffle.
+    func ordered(_ hosts: [String], _ order: String?) -> [String] {
+        switch order {
+        case "reverse_inventory": return hosts.reversed()
+        case "sorted": return hosts.sorted()
+        case "reverse_sorted": return hosts.sorted(by: >)
+        case "shuffle": return hosts.shuffled()
+        default: return hosts
+        }
+    }
+}

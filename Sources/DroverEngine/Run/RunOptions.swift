@@ -1,0 +1,17 @@
+import DroverCore
+import OrderedCollections
+
+/// How `drover run` was asked to run.
+public struct RunOptions: Sendable {
+    public var checkMode = false
+    public var diffMode = false
+    public var forks = 50
+    public var tags: Set<String> = []
+    public var skipTags: Set<String> = []
+    public var extraVars: OrderedDictionary<String, Value> = [:]
+    /// Hosts allowed by --limit (nil: all).
+    public var limit: Set<String>?
+    public var startAtTask: String?
+
+    public init() {}
+}

@@ -1,0 +1,28 @@
+import DroverCore
+import OrderedCollections
+
+/// Everything one host needs to run one task, as a Sendable snapshot
+/// handed to the host's child task.
+struct TaskInvocation: Sendable {
+    let task: Task
+    let scope: ExecutionScope
+    let host: String
+    let variables: RunVariables
+    let inventory: Inventory
+    let options: RunOptions
+    let pool: AgentPool
+    let observer: any RunObserver
+}
+
+/// How one host ended one task (all loop items together).
+struct HostTaskResult: Sendable {
+    var status: HostTaskReport.Status
+    var ignored = false
+    var changed = false
+    /// The result dictionary (what `register:` stores).
+    var result: Value = .dict([:])
+    /// Facts from setup (facts layer) or set_fact (host facts layer).
+    var facts: OrderedDictionary<String, Value> = [:]
+    var setFacts: OrderedDictionary<String, Value> = [:]
+    var undo: [UndoEntry] = []
+}

@@ -1,0 +1,170 @@
+import DroverCore
+import DroverSSH
+import Foundation
+import OrderedCollections
+
+extension TaskRunner {
+    /// One execution (the task, or one loop item).
+    static func runItem(_ inv: TaskInvocation, variables: RunVariables, label: String?) async -> HostTaskResult {
+        let task = inv.task
+        let clock = ContinuousClock()
+        let start = clock.now
+        var report = HostTaskReport(host: inv.host, status: .ok, item: label, result: .dict([:]))
+        do {
+            // when: every enclosing condition, then the task's own.
+            var conditions = inv.scope.conditions
+            if let when = task.keywords["when"] { conditions += ExecutionScope.conditions(when, at: task.location) }
+            for condition in conditions {
+                let holds = try Template.evaluateCondition(condition.expression, name: condition.location.file,
+                                                           line: condition.location.line, column: condition.location.column,
+                                                           context: variables)
+                if !holds {
+                    let result: Value = .dict(["changed": .bool(false), "skip_reason": .string("Conditional result was False"),
+                                               "false_condition": .string(condition.expression), "skipped": .bool(true)])
+                    report.status = .skipped
+                    report.result = result
+                    await inv.observer.hostReported(report)
+                    return HostTaskResult(status: .skipped, result: result)
+                }
+            }
+            guard let module = ModuleRegistry.modules[task.module] else {
+                return await fail(inv, message: "module \(task.moduleAsWritten) is not supported by Drover yet (docs/ansible-compatibility.md lists the supported ones)", item: label)
+            }
+            var arguments = try render(.dict(task.arguments), inv, variables).dictionary
+            arguments = arguments.filter { $0.value != .string(omitPlaceholder) }
+            if task.module == "debug", let verbosity = arguments["verbosity"].flatMap({ Int($0.text) }), verbosity > 0 {
+                report.status = .skipped
+                await inv.observer.hostReported(report)
+                return HostTaskResult(status: .skipped)
+            }
+            let checkMode = try keyword("check_mode", inv, variables).map(\.isTruthy) ?? inv.options.checkMode
+            let diffMode = try keyword("diff", inv, variables).map(\.isTruthy) ?? inv.options.diffMode
+            let noLog = try keyword("no_log", inv, variables)?.isTruthy ?? false
+            report.noLog = noLog
+            let delegate = try keyword("delegate_to", inv, variables)?.text
+            if let delegate, delegate != inv.host { report.delegatedTo = delegate }
+            let target = delegate ?? inv.host
+            let agent = try await agentFor(target, inv, variables)
+            let context = ModuleContext(
+                host: inv.host, agent: agent, arguments: ModuleArguments(arguments, module: task.module), task: task,
+                checkMode: checkMode, diffMode: diffMode, variables: variables,
+                environment: try environment(inv, variables),
+                searchPaths: searchPaths(inv))
+            var result = try await runWithRetries(module, context, inv, variables)
+            let registerName = task.keywords["register"]?.text
+            let evalVars = registerName.map { variables.adding([$0: result.registered]) } ?? variables
+            if let changedWhen = task.keywords["changed_when"] {
+                result.changed = try allHold(changedWhen, inv, evalVars)
+            }
+            if let failedWhen = task.keywords["failed_when"] {
+                let failed = try allHold(failedWhen, inv, evalVars)
+                result.failed = failed
+                if failed, result.msg == nil || result.msg == "" { result.msg = "Failed as requested from task" }
+            }
+            report.status = result.failed ? .failed : result.skipped ? .skipped : result.changed ? .changed : .ok
+            report.result = result.registered
+            report.diffs = result.diffs
+            report.showResult = task.module == "debug"
+            report.ignored = result.failed && ignoreErrors(inv)
+            report.duration = clock.now - start
+            await inv.observer.hostReported(report)
+            return HostTaskResult(status: report.status, ignored: report.ignored, changed: result.changed, result: result.registered,
+                                  facts: task.module == "setup" ? result.facts : [:],
+                                  setFacts: task.module == "set_fact" ? result.facts : [:], undo: result.undo)
+        } catch let error as AgentError where error.isUnreachable {
+            let ignore = (try? keyword("ignore_unreachable", inv, variables)?.isTruthy) ?? false
+            let result: Value = .dict(["unreachable": .bool(true), "changed": .bool(false), "msg": .string(error.message)])
+            report.status = .unreachable
+            report.ignored = ignore
+            report.result = result
+            await inv.observer.hostReported(report)
+            return HostTaskResult(status: .unreachable, ignored: ignore, result: result)
+        } catch let error as TemplateError {
+            return await fail(inv, message: "\(error)", item: label)
+        } catch let error as PrimitiveError {
+            return await fail(inv, message: error.message, item: label)
+        } catch {
+            return await fail(inv, message: "\(error)", item: label)
+        }
+    }
+
+    /// until/retries/delay: the module runs again until the condition holds.
+    static func runWithRetries(_ module: any Module, _ context: ModuleContext, _ inv: TaskInvocation,
+                               _ variables: RunVariables) async throws -> ModuleResult {
+        guard let until = inv.task.keywords["until"] else { return try await module.run(context) }
+        let retries = max(0, try keyword("retries", inv, variables).flatMap { Int($0.text) } ?? 3)
+        let delay = try keyword("delay", inv, variables).flatMap { Double($0.text) } ?? 5
+        var attempt = 0
+        while true {
+            attempt += 1
+            var result = try await module.run(context)
+            result.values["attempts"] = .int(attempt)
+            let registerName = inv.task.keywords["register"]?.text
+            let vars = registerName.map { variables.adding([$0: result.registered]) } ?? variables
+            if try allHold(until, inv, vars) {
+                result.failed = false
+                return result
+            }
+            if attempt > retries {
+                result.failed = true
+                result.msg = result.msg.flatMap { $0.isEmpty ? nil : $0 } ?? "Retried \(retries) times; the until condition never held"
+                return result
+            }
+            await inv.observer.message("FAILED - RETRYING: [\(inv.host)]: \(inv.task.displayName) (\(retries - attempt + 1) retries left).")
+            try await Swift.Task.sleep(for: .milliseconds(Int(delay * 1000)))
+        }
+    }
+
+    /// A condition or list of conditions (changed_when, failed_when, until):
+    /// a list holds when every entry does, as Ansible documents.
+    static func allHold(_ value: Value, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Bool {
+        let conditions = ExecutionScope.conditions(value, at: inv.task.location)
+        let results = try conditions.map {
+            try Template.evaluateCondition($0.expression, name: $0.location.file, line: $0.location.line,
+                                           column: $0.location.column, context: vars)
+        }
+        return !results.contains(false)
+    }
+
+    static func agentFor(_ target: String, _ inv: TaskInvocation, _ variables: RunVariables) async throws -> AgentClient {
+        var hostVars = inv.inventory.host(named: target) != nil ? inv.inventory.variables(for: target) : [:]
+        if target == inv.host {
+            // The host's own connection variables may come from any layer (play vars, -e).
+            for (key, value) in variables.variables where key.hasPrefix("ansible_") { hostVars[key] = value }
+        }
+        var become: BecomeSpec?
+        if try keyword("become", inv, variables)?.isTruthy ?? hostVars["ansible_become"]?.isTruthy ?? false {
+            let user = try keyword("become_user", inv, variables)?.text ?? hostVars["ansible_become_user"]?.text ?? "root"
+            let flags = try keyword("become_flags", inv, variables)?.text ?? ""
+            become = BecomeSpec(user: user, flags: flags)
+        }
+        if let user = try keyword("remote_user", inv, variables)?.text, hostVars["ansible_user"] == nil {
+            hostVars["ansible_user"] = .string(user)
+        }
+        return try await inv.pool.agent(for: target, variables: hostVars, become: become)
+    }
+
+    static func environment(_ inv: TaskInvocation, _ variables: RunVariables) throws -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        func add(_ value: Value) {
+            switch value {
+            case .dict(let d): for (k, v) in d { pairs.removeAll { $0.0 == k }; pairs.append((k, v.text)) }
+            case .list(let items): items.forEach(add)
+            default: break
+            }
+        }
+        if let env = inv.scope.keywords["environment"] { add(try render(env, inv, variables)) }
+        if let env = inv.task.keywords["environment"] { add(try render(env, inv, variables)) }
+        return pairs
+    }
+
+    /// Where `src:` files are looked up: the role, the task file's folder, the playbook's.
+    static func searchPaths(_ inv: TaskInvocation) -> [String] {
+        var paths: [String] = []
+        if let role = inv.scope.rolePath { paths.append(role) }
+        paths.append((inv.task.location.file as NSString).deletingLastPathComponent)
+        paths += inv.variables.searchPaths
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,102 @@
+import DroverCore
+import DroverSSH
+import Foundation
+import OrderedCollections
+
+/// Runs one task on one host: conditions, loop, arguments, the module,
+/// until/retries, changed_when/failed_when; reports each result.
+enum TaskRunner {
+    static func run(_ inv: TaskInvocation) async -> HostTaskResult {
+        let task = inv.task
+        let loopControl = task.keywords["loop_control"]?.dictionary ?? [:]
+        let loopVar = loopControl["loop_var"]?.text ?? "item"
+        let items: [Value]?
+        do {
+            items = try LoopItems.resolve(task, variables: inv.variables)
+        } catch {
+            return await fail(inv, message: "\(error)")
+        }
+        guard let items else {
+            return await runItem(inv, variables: inv.variables, label: nil)
+        }
+        var results: [Value] = []
+        var total = HostTaskResult(status: .skipped)
+        var anyFailed = false, allSkipped = true
+        for (index, item) in items.enumerated() {
+            var extra: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
+            if let indexVar = loopControl["index_var"]?.text { extra[indexVar] = .int(index) }
+            if loopControl["extended"]?.isTruthy == true {
+                extra["ansible_loop"] = .dict(["index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
+                                                "last": .bool(index == items.count - 1), "length": .int(items.count)])
+            }
+            let vars = inv.variables.adding(extra)
+            var label = item.text
+            if let template = loopControl["label"] {
+                if let rendered = try? render(template, inv, vars) { label = rendered.text }
+            }
+            let one = await runItem(inv, variables: vars, label: label)
+            if one.status == .unreachable { return one }
+            var entry = one.result.dictionary
+            entry[loopVar] = item
+            entry["ansible_loop_var"] = .string(loopVar)
+            results.append(.dict(entry))
+            total.changed = total.changed || one.changed
+            total.undo += one.undo
+            total.setFacts.merge(one.setFacts) { _, new in new }
+            if one.status == .failed { anyFailed = true }
+            if one.status != .skipped { allSkipped = false }
+            if let pause = loopControl["pause"].flatMap({ Double($0.text) }), pause > 0 {
+                try? await Swift.Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            }
+        }
+        var registered: OrderedDictionary<String, Value> = ["results": .list(results), "changed": .bool(total.changed),
+                                                            "msg": .string("All items completed")]
+        if anyFailed {
+            registered["failed"] = .bool(true)
+            registered["msg"] = .string("One or more items failed")
+        }
+        if allSkipped && !items.isEmpty { registered["skipped"] = .bool(true) }
+        if items.isEmpty {
+            registered["skipped"] = .bool(true)
+            registered["skipped_reason"] = .string("No items in the list")
+        }
+        total.result = .dict(registered)
+        total.status = anyFailed ? .failed : allSkipped ? .skipped : total.changed ? .changed : .ok
+        total.ignored = anyFailed && ignoreErrors(inv)
+        if allSkipped && items.isEmpty {
+            await inv.observer.hostReported(HostTaskReport(host: inv.host, status: .skipped, result: total.result))
+        }
+        return total
+    }
+
+    static func ignoreErrors(_ inv: TaskInvocation) -> Bool {
+        (inv.task.keywords["ignore_errors"] ?? inv.scope.keywords["ignore_errors"])
+            .map { (try? render($0, inv, inv.variables).isTruthy) ?? false } ?? false
+    }
+
+    /// A keyword of the task or inherited, rendered.
+    static func keyword(_ name: String, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Value? {
+        guard let raw = inv.task.keywords[name] ?? inv.scope.keywords[name] else { return nil }
+        return try render(raw, inv, vars)
+    }
+
+    static func render(_ value: Value, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Value {
+        try Template.renderValue(value, name: inv.task.location.file, line: inv.task.location.line,
+                                 column: inv.task.location.column, context: vars)
+    }
+
+    static func fail(_ inv: TaskInvocation, message: String, item: String? = nil) async -> HostTaskResult {
+        let result = Value.dict(["failed": .bool(true), "changed": .bool(false), "msg": .string(message)])
+        let ignored = ignoreErrors(inv)
+        await inv.observer.hostReported(HostTaskReport(host: inv.host, status: .failed, ignored: ignored, item: item, result: result))
+        return HostTaskResult(status: .failed, ignored: ignored, result: result)
+    }
+}
+
+extension Value {
+    /// The dictionary inside, or empty.
+    public var dictionary: OrderedDictionary<String, Value> {
+        if case .dict(let d) = self { return d }
+        return [:]
+    }
+}
