@@ -299,7 +299,7 @@ public enum HostFacts {
 
     /// UTC calendar fields of a Unix time (days-from-civil inverse, proleptic Gregorian).
     static func civilUTC(_ epoch: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let days = Int((Double(epoch) / 86400).rounded(.down))
+        let days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400
         let secs = epoch - days * 86400
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

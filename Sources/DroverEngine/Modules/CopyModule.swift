@@ -8,7 +8,12 @@ struct CopyModule: Module {
         let args = context.arguments
         guard var dest = args.string("dest") else { return .failure("dest is required") }
         if let content = args["content"] {
-            let text = content.stringValue ?? content.jsonText()
+            // As Ansible: lists and dicts as JSON, scalars as Python's str() ("True", "8080").
+            let text: String
+            switch content {
+            case .list, .dict: text = content.jsonText()
+            default: text = content.text
+            }
             return try await write(dest, Array(text.utf8), context)
         }
         guard let src = args.string("src") else { return .failure("src (or content) is required") }

@@ -31,6 +31,8 @@ extension PlayRunner {
         var inner = scope.entering(block.keywords, at: block.location)
         let failedBefore = Set(targets.filter { hosts[$0]!.failed })
         inner.rescuable = !block.rescue.isEmpty
+        let protected = !block.rescue.isEmpty || !block.always.isEmpty
+        if protected { protectedDepth += 1 }
         try await runNodes(block.tasks, scope: inner, on: targets)
         var rescueScope = scope.entering(block.keywords, at: block.location)
         rescueScope.rescuable = scope.rescuable
@@ -49,9 +51,15 @@ extension PlayRunner {
                 try await runNodes(block.rescue, scope: rescueScope, on: failedHere)
             }
         }
+        if protected { protectedDepth -= 1 }
         if !block.always.isEmpty {
+            // always runs even when a failure in the block is stopping the play.
+            let stopping = stopped
+            stopped = false
             try await runNodes(block.always, scope: rescueScope, on: targets, allowFailed: true)
+            stopped = stopped || stopping
         }
+        if protectedDepth == 0 && deferredStop { stopped = true }
     }
 
     /// Runs one task on the hosts, at most `forks` at once, then applies results.
@@ -139,7 +147,7 @@ extension PlayRunner {
     func decide(_ outcomes: [String: TaskOutcome]) {
         guard !outcomes.isEmpty else { return }
         if case .stopPlay(let reason) = tracker.record(outcomes) {
-            stopped = true
+            if protectedDepth > 0 { deferredStop = true } else { stopped = true }
             switch reason {
             case .anyErrorsFatal(let host):
                 Swift.Task { [observer] in await observer.message("any_errors_fatal: \(host) failed, so the play stops for every host") }

@@ -22,6 +22,9 @@ final class PlayRunner {
     /// Set by `meta: end_play` or a stop decision.
     var stopped = false
     var startAtTaskPending: String?
+    /// Blocks with rescue/always being run: a stop waits until they finish.
+    var protectedDepth = 0
+    var deferredStop = false
 
     init(play: Play, inventory: Inventory, options: RunOptions, pool: AgentPool, observer: any RunObserver,
          playbookDirectory: String, hosts: [String: HostState]) {
