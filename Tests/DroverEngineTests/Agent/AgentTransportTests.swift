@@ -47,17 +47,18 @@ struct AgentTransportTests {
         await agent.transport.close()
     }
 
-    @Test("a warm channel answers 200 exec requests, each well under the 5 ms overhead target on average")
-    func warmOverhead() async throws {
+    @Test("one channel carries 200 requests in order, each answered by its own response")
+    func manyRequestsOneChannel() async throws {
         let agent = try await Self.sshAgent(14)
-        _ = try await agent.exec("true")
         let clock = ContinuousClock()
         let elapsed = try await clock.measure {
-            for _ in 0..<200 { _ = try await agent.exec("true") }
+            for i in 0..<200 {
+                let r = try await agent.exec("echo \(i)")
+                #expect(r.stdoutText == "\(i)\n")
+            }
         }
-        // Recorded for the notes; the assertion is loose so a busy CI box passes.
+        // Timing is for the notes only (bench/ measures it); tests do not time.
         print("warm exec round trip: \(elapsed / 200)")
-        #expect(elapsed / 200 < .milliseconds(50))
     }
 
     @Test("a local agent that dies is reported, not waited on forever")
