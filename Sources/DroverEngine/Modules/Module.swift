@@ -37,7 +37,11 @@ public struct ModuleContext: Sendable {
 
 /// The modules `drover run` can execute, by canonical name.
 public enum ModuleRegistry {
-    public static let modules: [String: any Module] = [
+    public static let modules: [String: any Module] = core
+        .merging(transfer) { a, _ in a }
+        .merging(system) { a, _ in a }
+
+    static let core: [String: any Module] = [
         "command": CommandModule(kind: .command),
         "shell": CommandModule(kind: .shell),
         "raw": CommandModule(kind: .raw),
