@@ -51,7 +51,11 @@ actor ConsoleObserver: RunObserver {
             let word = report.status == .changed ? "changed" : "ok"
             if report.showResult || verbosity > 0 {
                 var shown = result.dictionary
-                if report.showResult { shown = shown.filter { !["changed", "failed"].contains($0.key) } }
+                if report.showResult {
+                    // debug prints only its message; assert also shows `changed`.
+                    let hidden: Set<String> = report.module == "debug" ? ["changed", "failed"] : ["failed"]
+                    shown = shown.filter { !hidden.contains($0.key) }
+                }
                 Output.line("\(word): \(who)\(item) => \(Value.dict(shown).jsonText(indent: 4))")
             } else {
                 Output.line("\(word): \(who)\(item)")

@@ -5,27 +5,35 @@
 # iflag=fullblock` (exactly N bytes), so it never consumes a byte that is
 # not its own.
 PROTOCOL=1
-umask 077
+# mktemp -d makes the work directory 0700; commands keep the login umask.
 work=$(mktemp -d "${TMPDIR:-/tmp}/drover-agent.XXXXXX") || exit 70
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 
-# read_field FILE: one field (a line with its length, then that many bytes) into FILE.
+# read_field FILE: one field (a line with its length, then that many bytes)
+# into FILE. dd's own record count ("1+0 records in") proves the whole field
+# arrived, so no extra process is needed to check it.
 read_field() {
     IFS= read -r len || return 1
     case $len in ''|*[!0-9]*) return 1 ;; esac
     if [ "$len" -eq 0 ]; then : > "$1"; return 0; fi
-    dd bs="$len" count=1 iflag=fullblock of="$1" 2>/dev/null || return 1
-    [ "$(wc -c < "$1")" -eq "$len" ]
+    LC_ALL=C dd bs="$len" count=1 iflag=fullblock of="$1" 2> "$work/dd" || return 1
+    IFS= read -r records < "$work/dd"
+    [ "$records" = "1+0 records in" ]
 }
 
-# field N: the text of field N (trailing newlines dropped by $(), as documented).
-field() { cat "$work/f$1"; }
+# fieldvar NAME N: field N's first line into variable NAME (text fields are
+# one line: paths, modes, owners, numbers), read without a subprocess.
+fieldvar() {
+    eval "$1=''"
+    IFS= read -r "$1" < "$work/f$2" || :
+}
 
-# respond RC: header line, then out, err and meta bytes.
+# respond RC: header line, then out, err and meta bytes (one wc, one cat).
 respond() {
-    printf 'DRV%s %s %s %s %s\n' "$PROTOCOL" "$1" \
-        "$(wc -c < "$work/out")" "$(wc -c < "$work/err")" "$(wc -c < "$work/meta")"
+    wc -c "$work/out" "$work/err" "$work/meta" > "$work/sizes"
+    { read -r o _; read -r e _; read -r m _; } < "$work/sizes"
+    printf 'DRV%s %s %s %s %s\n' "$PROTOCOL" "$1" "$o" "$e" "$m"
     cat "$work/out" "$work/err" "$work/meta"
 }
 
@@ -59,7 +67,7 @@ sha256_of() {
 }
 
 op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds
-    cwd=$(field 3); timeout=$(field 5)
+    fieldvar cwd 3; fieldvar timeout 5
     ( [ -z "$cwd" ] || cd "$cwd" || exit 125
       while IFS= read -r pair || [ -n "$pair" ]; do [ -n "$pair" ] && export "$pair"; done < "$work/f4"
       if [ -n "$timeout" ] && [ "$timeout" -gt 0 ] 2>/dev/null && command -v timeout >/dev/null 2>&1; then
@@ -72,7 +80,7 @@ op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds
 }
 
 op_write() { # path, content, mode ('' keeps), owner ('' keeps), backup dir ('' = none)
-    path=$(field 1); mode=$(field 3); owner=$(field 4); backup=$(field 5)
+    fieldvar path 1; fieldvar mode 3; fieldvar owner 4; fieldvar backup 5
     stat_meta "$path" > "$work/meta"
     if [ -n "$backup" ] && [ -f "$path" ]; then
         mkdir -p "$backup" && cp -p "$path" "$backup/previous" || { echo "cannot keep the previous version in $backup" > "$work/err"; return 1; }
@@ -211,15 +219,15 @@ serve() {
         case $op in
             hello) printf 'protocol=%s\nshell=%s\n' "$PROTOCOL" "$(readlink /proc/$$/exe 2>/dev/null || echo sh)" > "$work/meta"; rc=0 ;;
             exec) op_exec; rc=$? ;;
-            stat) stat_meta "$(field 1)" > "$work/meta"; rc=0 ;;
-            read) p=$(field 1); if [ -f "$p" ]; then cat "$p" > "$work/out" 2> "$work/err"; rc=$?; else echo "not a file: $p" > "$work/err"; rc=1; fi ;;
+            stat) fieldvar p 1; stat_meta "$p" > "$work/meta"; rc=0 ;;
+            read) fieldvar p 1; if [ -f "$p" ]; then cat "$p" > "$work/out" 2> "$work/err"; rc=$?; else echo "not a file: $p" > "$work/err"; rc=1; fi ;;
             write) op_write; rc=$? ;;
-            mkdir) p=$(field 1); stat_meta "$p" > "$work/meta"; mkdir -p "$p" 2> "$work/err" && { m=$(field 2); [ -z "$m" ] || chmod "$m" "$p" 2>> "$work/err"; }; rc=$? ;;
-            remove) p=$(field 1); stat_meta "$p" > "$work/meta"; rm -rf -- "$p" 2> "$work/err"; rc=$? ;;
-            symlink) stat_meta "$(field 2)" > "$work/meta"; ln -sfn "$(field 1)" "$(field 2)" 2> "$work/err"; rc=$? ;;
-            chmod) chmod "$(field 2)" "$(field 1)" 2> "$work/err"; rc=$? ;;
-            chown) chown "$(field 2)" "$(field 1)" 2> "$work/err"; rc=$? ;;
-            sha256) p=$(field 1); if [ -f "$p" ]; then sha256_of "$p" > "$work/out"; rc=0; else echo "not a file: $p" > "$work/err"; rc=1; fi ;;
+            mkdir) fieldvar p 1; stat_meta "$p" > "$work/meta"; mkdir -p "$p" 2> "$work/err" && { fieldvar m 2; [ -z "$m" ] || chmod "$m" "$p" 2>> "$work/err"; }; rc=$? ;;
+            remove) fieldvar p 1; stat_meta "$p" > "$work/meta"; rm -rf -- "$p" 2> "$work/err"; rc=$? ;;
+            symlink) fieldvar t 1; fieldvar p 2; stat_meta "$p" > "$work/meta"; ln -sfn "$t" "$p" 2> "$work/err"; rc=$? ;;
+            chmod) fieldvar p 1; fieldvar m 2; chmod "$m" "$p" 2> "$work/err"; rc=$? ;;
+            chown) fieldvar p 1; fieldvar m 2; chown "$m" "$p" 2> "$work/err"; rc=$? ;;
+            sha256) fieldvar p 1; if [ -f "$p" ]; then sha256_of "$p" > "$work/out"; rc=0; else echo "not a file: $p" > "$work/err"; rc=1; fi ;;
             facts) op_facts; rc=$? ;;
             *) echo "unknown operation: $op" > "$work/err"; rc=2 ;;
         esac

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ansible's `key=value` argument strings (`copy: src=a dest="b c"`):
 /// words split on spaces outside quotes and outside `{{ }}`/`{% %}`.
 enum KeyValueArguments {
@@ -11,30 +13,45 @@ enum KeyValueArguments {
     ///   are taken as arguments; other words stay in the command line.
     static func parse(_ text: String, rawKeys: Set<String>? = nil) -> Parsed {
         var parsed = Parsed()
-        var rawWords: [String] = []
-        for word in split(text) {
+        // The free-form text keeps its own spacing and line breaks (a
+        // multi-line `shell: |` script), minus the key=value words taken out.
+        var raw = ""
+        var copiedUpTo = text.startIndex
+        var hasRaw = false
+        for (word, range) in words(text) {
             if let equals = word.firstIndex(of: "="), equals != word.startIndex {
                 let key = String(word[..<equals])
                 let isKey = key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
                 if isKey && (rawKeys == nil || rawKeys!.contains(key)) {
                     parsed.pairs.append((key, unquote(String(word[word.index(after: equals)...]))))
+                    raw += text[copiedUpTo..<range.lowerBound]
+                    copiedUpTo = range.upperBound
                     continue
                 }
             }
-            rawWords.append(word)
+            hasRaw = true
         }
-        if !rawWords.isEmpty { parsed.raw = rawWords.joined(separator: " ") }
+        raw += text[copiedUpTo...]
+        if hasRaw { parsed.raw = raw.trimmingCharacters(in: .whitespacesAndNewlines) }
         return parsed
     }
 
     /// Splits on whitespace outside quotes and template braces, keeping quotes.
     static func split(_ text: String) -> [String] {
-        var words: [String] = []
+        words(text).map(\.0)
+    }
+
+    /// The words with where each sits in `text`.
+    static func words(_ text: String) -> [(String, Range<String.Index>)] {
+        var words: [(String, Range<String.Index>)] = []
         var current = ""
+        var start = text.startIndex
         var quote: Character?
         var braces = 0
         var previous: Character = " "
-        for character in text {
+        for index in text.indices {
+            let character = text[index]
+            if current.isEmpty { start = index }
             if let q = quote {
                 current.append(character)
                 if character == q && previous != "\\" { quote = nil }
@@ -48,13 +65,13 @@ enum KeyValueArguments {
                 braces += 1
                 current.append(character)
             } else if character == " " || character == "\t" || character == "\n" {
-                if !current.isEmpty { words.append(current); current = "" }
+                if !current.isEmpty { words.append((current, start..<index)); current = "" }
             } else {
                 current.append(character)
             }
             previous = character
         }
-        if !current.isEmpty { words.append(current) }
+        if !current.isEmpty { words.append((current, start..<text.endIndex)) }
         return words
     }
 

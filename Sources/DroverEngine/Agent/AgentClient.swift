@@ -27,7 +27,7 @@ public struct AgentClient: Sendable {
     public func exec(_ script: String, stdin: [UInt8] = [], cwd: String = "",
                      environment: [(String, String)] = [], timeout: Int = 0) async throws -> AgentResponse {
         let env = environment.map { "\($0.0)=\($0.1)\n" }.joined()
-        let fields: [[UInt8]] = [Array(script.utf8), stdin, Array(cwd.utf8), Array(env.utf8), Array(String(timeout).utf8)]
+        let fields: [[UInt8]] = [Array(script.utf8), stdin, Array(cwd.utf8), Array(env.utf8), timeout > 0 ? Array(String(timeout).utf8) : []]
         return try await call("exec", fields, timeout: timeout > 0 ? .seconds(timeout + 30) : nil)
     }
 

@@ -27,7 +27,11 @@ struct CommandModule: Module {
             }
             guard !words.isEmpty else { return .failure("no command given") }
             commandLine = .list(words.map(Value.string))
-            script = "exec " + words.map(shellQuote).joined(separator: " ")
+            // Ansible executes the program directly: a missing one is an
+            // execution error (rc 2, not changed), not a shell's 127.
+            let program = shellQuote(words[0])
+            script = "command -v \(program) >/dev/null 2>&1 || { printf '\(CommandRunner.notFound)' >&2; exit 127; }; exec "
+                + words.map(shellQuote).joined(separator: " ")
         case .shell, .raw:
             let text = args.string("cmd") ?? args.string("_raw_params") ?? ""
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure("no command given") }
@@ -46,6 +50,9 @@ struct CommandModule: Module {
 /// The shared part of command, shell, raw and script: creates/removes,
 /// check mode, chdir, stdin and Ansible's result shape.
 enum CommandRunner {
+    /// What the command module's script prints when the program is missing.
+    static let notFound = "drover: program not found"
+
     static func run(_ script: String, commandLine: Value, context: ModuleContext, supportsCheck: Bool = true,
                     stdinBytes: [UInt8]? = nil) async throws -> ModuleResult {
         let args = context.arguments
@@ -79,6 +86,12 @@ enum CommandRunner {
                                                     environment: context.environment,
                                                     timeout: context.task.keywords["timeout"].flatMap { Int($0.text) } ?? 0)
         let end = Date()
+        if response.rc == 127 && response.stderrText == notFound {
+            result.failed = true
+            result.msg = "Error executing command."
+            result.values["rc"] = .int(2)
+            return result
+        }
         let stdout = stripEnds(response.stdoutText)
         let stderr = stripEnds(response.stderrText)
         result.changed = true

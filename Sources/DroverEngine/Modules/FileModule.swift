@@ -35,7 +35,7 @@ struct FileModule: Module {
                 result.changed = true
                 if context.diffMode { result.diffs.append(FileDiff(path: path, before: "state: absent\n", after: "state: directory\n")) }
                 if !context.checkMode {
-                    try await createParents(path, context: context, result: &result)
+                    try await createParents(path, mode: mode.flatMap(FileContent.octalOnly) ?? "", context: context, result: &result)
                     try await agent.mkdir(path, mode: mode.flatMap(FileContent.octalOnly) ?? "")
                     result.undo.append(.createdDirectory(path: path))
                 }
@@ -104,8 +104,9 @@ struct FileModule: Module {
         return result
     }
 
-    /// Records the parents `mkdir -p` will create, outermost first, for undo.
-    private func createParents(_ path: String, context: ModuleContext, result: inout ModuleResult) async throws {
+    /// Creates missing parents outermost first, with the directory's mode as
+    /// Ansible does, and records each for undo.
+    private func createParents(_ path: String, mode: String, context: ModuleContext, result: inout ModuleResult) async throws {
         var missing: [String] = []
         var current = (path as String).split(separator: "/").dropLast().reduce(into: [String]()) { $0.append(($0.last ?? "") + "/" + $1) }
         while let parent = current.popLast() {
@@ -113,7 +114,7 @@ struct FileModule: Module {
             missing.append(parent)
         }
         for parent in missing.reversed() {
-            try await context.agent.mkdir(parent)
+            try await context.agent.mkdir(parent, mode: mode)
             result.undo.append(.createdDirectory(path: parent))
         }
     }

@@ -104,7 +104,7 @@ extension PlayRunner {
             guard let result = results[host] else { continue }
             outcomes[host] = apply(result, task: task, to: host, counted: true, rescuable: scope.rescuable)
         }
-        decide(outcomes)
+        await decide(outcomes)
     }
 
     /// Records a host's result: stats, register, facts, notifications.
@@ -144,24 +144,26 @@ extension PlayRunner {
     }
 
     /// Feeds the failure tracker; stops the play when it says so.
-    func decide(_ outcomes: [String: TaskOutcome]) {
+    /// A stop for failures ends the whole run, as in Ansible ("NO MORE HOSTS LEFT").
+    func decide(_ outcomes: [String: TaskOutcome]) async {
         guard !outcomes.isEmpty else { return }
         if case .stopPlay(let reason) = tracker.record(outcomes) {
             if protectedDepth > 0 { deferredStop = true } else { stopped = true }
+            abortRun = true
             switch reason {
             case .anyErrorsFatal(let host):
-                Swift.Task { [observer] in await observer.message("any_errors_fatal: \(host) failed, so the play stops for every host") }
+                await observer.message("any_errors_fatal: \(host) failed, so the run stops for every host")
             case .maxFailPercentage(let failed, let of, let limit):
-                Swift.Task { [observer] in await observer.message("max_fail_percentage \(limit)% exceeded (\(failed) of \(of) hosts failed): the play stops") }
+                await observer.message("max_fail_percentage \(limit)% exceeded (\(failed) of \(of) hosts failed): the run stops")
             case .allHostsFailed:
-                break
+                await observer.message("NO MORE HOSTS LEFT")
             }
         }
     }
 
     func title(_ task: Task, _ scope: ExecutionScope) -> String {
         let name = task.name ?? task.module
-        if let role = scope.roleName, !scope.isHandler { return "\(role) : \(name)" }
+        if let role = scope.roleName { return "\(role) : \(name)" }
         return name
     }
 

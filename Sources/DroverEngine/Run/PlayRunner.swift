@@ -25,6 +25,8 @@ final class PlayRunner {
     /// Blocks with rescue/always being run: a stop waits until they finish.
     var protectedDepth = 0
     var deferredStop = false
+    /// A failure stop: the playbook's later plays do not run either.
+    var abortRun = false
 
     init(play: Play, inventory: Inventory, options: RunOptions, pool: AgentPool, observer: any RunObserver,
          playbookDirectory: String, hosts: [String: HostState]) {
@@ -54,6 +56,16 @@ final class PlayRunner {
         let steps = try serialSteps()
         var scope = ExecutionScope().entering(play.keywords, at: play.location)
         scope.conditions = []
+        // Roles' defaults and vars are visible to the whole play (Ansible's
+        // default, private_role_vars = false).
+        func expose(_ references: [RoleReference]) {
+            for reference in references {
+                expose(reference.role.dependencies)
+                scope.roleDefaults.append(reference.role.defaults)
+                scope.roleVars.append(reference.role.vars)
+            }
+        }
+        expose(play.roles)
         for batchHosts in SerialPlan.batches(selected, steps: steps) {
             guard !stopped, let active = tracker.startBatch(batchHosts) else { break }
             batch = active

@@ -47,6 +47,7 @@ public struct PlaybookRunner: Sendable {
                     try await runner.run(selected: selected.filter { states[$0]!.isActive || states[$0]!.ended })
                 }
                 states = runner.hosts
+                if runner.abortRun { break }
                 for key in states.keys { states[key]!.ended = false; states[key]!.notified = [] }
             }
         } catch {

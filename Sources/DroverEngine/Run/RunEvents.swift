@@ -16,6 +16,8 @@ public struct HostTaskReport: Sendable {
     public var duration: Duration = .zero
     /// A debug task's output is shown even when ok.
     public var showResult = false
+    /// The task's module (canonical name).
+    public var module = ""
 }
 
 /// The run's progress, as the engine reports it (the CLI prints it; the

@@ -10,6 +10,7 @@ extension TaskRunner {
         let clock = ContinuousClock()
         let start = clock.now
         var report = HostTaskReport(host: inv.host, status: .ok, item: label, result: .dict([:]))
+        report.module = task.module
         do {
             // when: every enclosing condition, then the task's own.
             var conditions = inv.scope.conditions
@@ -64,7 +65,8 @@ extension TaskRunner {
             report.status = result.failed ? .failed : result.skipped ? .skipped : result.changed ? .changed : .ok
             report.result = result.registered
             report.diffs = result.diffs
-            report.showResult = task.module == "debug"
+            // Ansible's default output shows debug and assert results in full.
+            report.showResult = task.module == "debug" || task.module == "assert"
             report.ignored = result.failed && ignoreErrors(inv)
             report.duration = clock.now - start
             await inv.observer.hostReported(report)

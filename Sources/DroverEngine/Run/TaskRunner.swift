@@ -22,6 +22,8 @@ enum TaskRunner {
         var results: [Value] = []
         var total = HostTaskResult(status: .skipped)
         var anyFailed = false, allSkipped = true
+        // set_fact in a loop: each item sees the facts set by the ones before.
+        var current = inv.variables
         for (index, item) in items.enumerated() {
             var extra: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar = loopControl["index_var"]?.text { extra[indexVar] = .int(index) }
@@ -29,7 +31,7 @@ enum TaskRunner {
                 extra["ansible_loop"] = .dict(["index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
                                                 "last": .bool(index == items.count - 1), "length": .int(items.count)])
             }
-            let vars = inv.variables.adding(extra)
+            let vars = current.adding(extra)
             var label = item.text
             if let template = loopControl["label"] {
                 if let rendered = try? render(template, inv, vars) { label = rendered.text }
@@ -43,6 +45,7 @@ enum TaskRunner {
             total.changed = total.changed || one.changed
             total.undo += one.undo
             total.setFacts.merge(one.setFacts) { _, new in new }
+            if !one.setFacts.isEmpty { current = current.adding(one.setFacts) }
             if one.status == .failed { anyFailed = true }
             if one.status != .skipped { allSkipped = false }
             if let pause = loopControl["pause"].flatMap({ Double($0.text) }), pause > 0 {
