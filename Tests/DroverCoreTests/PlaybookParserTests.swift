@@ -63,6 +63,22 @@ struct PlaybookParserTests {
         #expect(tasks[4].keywords["delegate_to"] == .string("localhost"))
     }
 
+    @Test("a multi-line free-form script keeps its lines and spacing")
+    func multiLineFreeForm() throws {
+        let book = try Self.parse("""
+            - hosts: all
+              tasks:
+                - shell: |
+                    if [ -f x ]; then
+                      echo  yes
+                    fi
+                    creates=/tmp/y
+            """)
+        guard case .task(let task) = book.plays[0].tasks[0] else { Issue.record("not a task"); return }
+        #expect(task.arguments["_raw_params"] == .string("if [ -f x ]; then\n  echo  yes\nfi"))
+        #expect(task.arguments["creates"] == .string("/tmp/y"))
+    }
+
     @Test("mistakes are reported at file:line:column with a fix", arguments: [
         ("- hosts: all\n  taks:\n    - ping:\n", "2:3", "`taks` is not a play keyword; did you mean `tasks`?"),
         ("- hosts: all\n  tasks:\n    - name: x\n      cpoy: src=a dest=b\n", "4:7", "unknown module `cpoy`; did you mean `copy`?"),

@@ -5,9 +5,14 @@ import DroverTestSupport
 import Foundation
 import Testing
 
-/// Connects test hosts `hN` to 127.0.1.N with the fixture's key.
+/// Connects test hosts `hN` to 127.0.1.N with the fixture's key, or to
+/// BASE.N with the keys of another `ops/testhosts` directory.
 struct TestHostConnector: HostConnector {
-    let connections = ConnectionCache()
+    let connections: ConnectionCache
+
+    init(base: String? = nil, directory: String? = nil) {
+        connections = ConnectionCache(base: base, directory: directory)
+    }
 
     func connect(host: String, variables: [String: Value], become: BecomeSpec?, script: AgentScript) async throws -> any AgentTransport {
         guard host.hasPrefix("h"), let index = Int(host.dropFirst()) else {
@@ -26,9 +31,23 @@ struct TestHostConnector: HostConnector {
 
 actor ConnectionCache {
     private var open: [Int: SSHConnection] = [:]
+    let base: String?
+    let directory: String?
+
+    init(base: String?, directory: String?) {
+        self.base = base
+        self.directory = directory
+    }
+
     func connection(_ index: Int, name: String) async throws -> SSHConnection {
         if let c = open[index] { return c }
-        let c = try await SSHConnection.connect(to: TestHosts.target(index, name: name, timeout: .seconds(3)))
+        var target = TestHosts.target(index, name: name, timeout: .seconds(3))
+        if let base, let directory {
+            target.address = "\(base).\(index)"
+            target.authentication = .privateKey(path: "\(directory)/id_ed25519")
+            target.knownHostsFile = "\(directory)/known_hosts"
+        }
+        let c = try await SSHConnection.connect(to: target)
         open[index] = c
         return c
     }
@@ -75,13 +94,14 @@ struct PlaybookHarness {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func run(_ playbook: String, options: RunOptions = RunOptions()) async throws -> (RunRecap, CollectingObserver) {
+    func run(_ playbook: String, options: RunOptions = RunOptions(),
+             connector: TestHostConnector = TestHostConnector()) async throws -> (RunRecap, CollectingObserver) {
         try write("site.yml", playbook)
         let parsed = try PlaybookParser(extraVariableNames: Set(options.extraVars.keys)).parse(file: "\(directory)/site.yml")
         let inventory = try Inventory.load("\(directory)/inventory")
         let observer = CollectingObserver()
         let runner = PlaybookRunner(playbook: parsed, inventory: inventory, options: options,
-                                    connector: TestHostConnector(), script: Self.script, observer: observer)
+                                    connector: connector, script: Self.script, observer: observer)
         return (try await runner.run(), observer)
     }
 

@@ -216,3 +216,51 @@ struct StrategyRunTests {
         #expect(recap.exitCode == 4)
     }
 }
+
+/// Hosts of their own (127.0.6.x), because these tests kill sshd or switch users.
+@Suite("Hosts that die, and become", .serialized)
+struct HostLifecycleRunTests {
+    @Test("a host whose sshd dies mid-play is unreachable; the others finish")
+    func sshdDiesMidPlay() async throws {
+        let dir = try scratchDirectory("dies")
+        let up = try DroverTestSupport.run(TestHosts.testhostsScript, ["up", "3", dir, "--base", "127.0.6"])
+        #expect(up.status == 0, "\(up.output)")
+        defer { _ = try? DroverTestSupport.run(TestHosts.testhostsScript, ["down", dir]) }
+        let harness = try PlaybookHarness("dies-run", hosts: [1, 2, 3])
+        let (recap, _) = try await harness.run("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - file: { path: "{{ work }}", state: directory }
+                - shell: "kill -KILL $(pgrep -P {{ pid }}) {{ pid }}"
+                  delegate_to: localhost
+                  when: inventory_hostname == 'h2'
+                  vars: { pid: "{{ lookup('file', '\(dir)/hosts/h2/sshd.pid') }}" }
+                - copy: { content: done, dest: "{{ work }}/after" }
+            """, connector: TestHostConnector(base: "127.0.6", directory: dir))
+        #expect(harness.stats(recap, "h2").unreachable == 1)
+        #expect(harness.file("h1/after") == "done")
+        #expect(harness.file("h3/after") == "done")
+        #expect(harness.file("h2/after") == nil)
+        #expect(recap.exitCode == 4)
+    }
+
+    @Test("become runs the agent through sudo as become_user; a second agent serves the login user")
+    func become() async throws {
+        let harness = try PlaybookHarness("become", hosts: [19])
+        let (recap, observer) = try await harness.run("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - command: id -un
+                  become: true
+                  become_user: drover-pw
+                  register: other
+                - command: id -un
+                  register: login
+                - assert: { that: ["other.stdout == 'drover-pw'", "login.stdout == 'root'"] }
+            """)
+        let results = await observer.reports.map(\.result)
+        #expect(recap.exitCode == 0, "\(results)")
+    }
+}
