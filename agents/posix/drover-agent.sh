@@ -29,8 +29,13 @@ fieldvar() {
     IFS= read -r "$1" < "$work/f$2" || :
 }
 
-# respond RC: header line, then out, err and meta bytes (one wc, one cat).
+# respond RC: header line, then out, err and meta bytes (one wc, one cat;
+# none at all when the three are empty, as for most commands that succeed).
 respond() {
+    if [ ! -s "$work/out" ] && [ ! -s "$work/err" ] && [ ! -s "$work/meta" ]; then
+        printf 'DRV%s %s 0 0 0\n' "$PROTOCOL" "$1"
+        return
+    fi
     wc -c "$work/out" "$work/err" "$work/meta" > "$work/sizes"
     { read -r o _; read -r e _; read -r m _; } < "$work/sizes"
     printf 'DRV%s %s %s %s %s\n' "$PROTOCOL" "$1" "$o" "$e" "$m"
