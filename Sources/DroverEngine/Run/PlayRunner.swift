@@ -43,7 +43,7 @@ final class PlayRunner {
     }
 
     /// Runs the play on `selected` hosts (already resolved and limited).
-    func run(selected: [String]) async throws {
+    func run(selected: [String], announce: Bool = true) async throws {
         playHosts = selected
         var groups = OrderedDictionary<String, Value>()
         for name in inventory.groups.keys { groups[name] = .list(inventory.hosts(inGroup: name).map(Value.string)) }
@@ -52,7 +52,7 @@ final class PlayRunner {
         for file in play.varsFiles {
             varsFiles.append(try loadVarsFile(file))
         }
-        await observer.playStarted(play, hosts: selected)
+        if announce { await observer.playStarted(play, hosts: selected) }
         let steps = try serialSteps()
         var scope = ExecutionScope().entering(play.keywords, at: play.location)
         scope.conditions = []

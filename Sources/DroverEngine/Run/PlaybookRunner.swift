@@ -38,16 +38,25 @@ public struct PlaybookRunner: Sendable {
                     states[host] = HostState(name: host, inventoryVars: inventory.variables(for: host))
                     order.append(host)
                 }
-                let runner = PlayRunner(play: play, inventory: inventory, options: options, pool: pool, observer: observer,
-                                        playbookDirectory: directory.isEmpty ? "." : directory, hosts: states)
+                let playbookDirectory = directory.isEmpty ? "." : directory
+                // Hosts that failed or went unreachable in earlier plays sit this one out.
+                let eligible = selected.filter { states[$0]!.isActive || states[$0]!.ended }
                 if selected.isEmpty {
                     await observer.message("skipping: no hosts matched")
+                } else if play.keywords["strategy"]?.text == "free" {
+                    await observer.playStarted(play, hosts: eligible)
+                    let (updated, abort) = try await FreeStrategy.run(
+                        play, hosts: eligible, states: states, inventory: inventory, options: options,
+                        pool: pool, observer: observer, playbookDirectory: playbookDirectory)
+                    states.merge(updated) { _, new in new }
+                    if abort { break }
                 } else {
-                    // Hosts that failed or went unreachable in earlier plays sit this one out.
-                    try await runner.run(selected: selected.filter { states[$0]!.isActive || states[$0]!.ended })
+                    let runner = PlayRunner(play: play, inventory: inventory, options: options, pool: pool, observer: observer,
+                                            playbookDirectory: playbookDirectory, hosts: states)
+                    try await runner.run(selected: eligible)
+                    states = runner.hosts
+                    if runner.abortRun { break }
                 }
-                states = runner.hosts
-                if runner.abortRun { break }
                 for key in states.keys { states[key]!.ended = false; states[key]!.notified = [] }
             }
         } catch {

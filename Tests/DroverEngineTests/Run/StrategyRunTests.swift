@@ -165,6 +165,24 @@ struct StrategyRunTests {
         #expect(onceReports.count == 1)
     }
 
+    @Test("strategy free: a fast host finishes its tasks while a slow one is still on its first")
+    func freeStrategy() async throws {
+        let harness = try PlaybookHarness("free", hosts: [11, 12])
+        let (recap, _) = try await harness.run("""
+            - hosts: all
+              gather_facts: false
+              strategy: free
+              tasks:
+                - file: { path: "{{ work }}", state: directory }
+                - shell: "{{ 'sleep 2' if inventory_hostname == 'h11' else 'true' }}; date +%s%N > {{ work }}/first"
+                - shell: date +%s%N > {{ work }}/second
+            """)
+        #expect(recap.exitCode == 0)
+        let slowFirst = Int(harness.file("h11/first")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        let fastSecond = Int(harness.file("h12/second")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? .max
+        #expect(fastSecond < slowFirst)
+    }
+
     @Test("tags select tasks; never runs only when asked; always always runs")
     func tags() async throws {
         let harness = try PlaybookHarness("tags", hosts: [13])
