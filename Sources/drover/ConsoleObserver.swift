@@ -11,6 +11,9 @@ actor ConsoleObserver: RunObserver {
     private var plays: [Value] = []
     private var tasks: [Value] = []
     private var currentTask: (title: String, hosts: [String: Value])?
+    /// On a terminal each host line starts with `[done/total]` for its task.
+    private let showProgress = isatty(STDOUT_FILENO) != 0
+    private var progress = (done: 0, total: 0)
 
     init(json: Bool, verbosity: Int, diff: Bool) {
         self.json = json
@@ -31,6 +34,7 @@ actor ConsoleObserver: RunObserver {
     func taskStarted(_ title: String, task: Task?, hosts: Int, handler: Bool) {
         flushTask()
         currentTask = (title, [:])
+        progress = (0, hosts)
         guard !json else { return }
         banner("\(handler ? "RUNNING HANDLER" : "TASK") [\(title)]")
     }
@@ -44,7 +48,9 @@ actor ConsoleObserver: RunObserver {
         if diff && !report.noLog {
             for d in report.diffs { Output.line(UnifiedDiff.render(d)) }
         }
-        let who = report.delegatedTo.map { "[\(report.host) -> \($0)]" } ?? "[\(report.host)]"
+        var who = report.delegatedTo.map { "[\(report.host) -> \($0)]" } ?? "[\(report.host)]"
+        if report.item == nil { progress.done += 1 }
+        if showProgress && progress.total > 1 { who += " (\(progress.done)/\(progress.total))" }
         let item = report.item.map { " => (item=\($0))" } ?? ""
         switch report.status {
         case .ok, .changed:

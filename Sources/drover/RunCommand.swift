@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("start-at-task"), help: "Start the run at the task with this name.")
     var startAtTask: String?
 
-    @Flag(name: .customLong("step"), help: "Not supported: Drover runs unattended; use --start-at-task or tags.")
+    @Flag(name: .customLong("step"), help: "Ask before each task: (N)o/(y)es/(c)ontinue.")
     var step = false
 
     @Flag(name: .short, help: "More output (-v shows every result).")
@@ -52,7 +52,7 @@ struct RunCommand: AsyncParsableCommand {
     var listTags = false
 
     func validate() throws {
-        if step { throw ValidationError("--step is not supported: Drover runs unattended; use --start-at-task NAME or --tags") }
+        if step && json { throw ValidationError("--step asks on the terminal; it cannot be combined with --json") }
     }
 
     func run() async throws {
@@ -75,6 +75,10 @@ struct RunCommand: AsyncParsableCommand {
         options.skipTags = Set(skipTags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         options.extraVars = try playbook.extraVariables()
         options.startAtTask = startAtTask
+        if step {
+            let prompt = StepPrompt()
+            options.stepPrompt = { await prompt.ask($0) }
+        }
         if inventory.limit != nil {
             options.limit = Set(try inventory.selectHosts("all").map(\.name))
         }

@@ -69,6 +69,7 @@ extension PlayRunner {
             startAtTaskPending = nil
         }
         guard tagsSelect(task, scope: scope) else { return }
+        if let prompt = options.stepPrompt, await prompt(title(task, scope)) == .no { return }
         if task.module == "meta" {
             try await runMeta(task, scope: scope, on: targets)
             return

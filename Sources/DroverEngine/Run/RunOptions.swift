@@ -12,6 +12,15 @@ public struct RunOptions: Sendable {
     /// Hosts allowed by --limit (nil: all).
     public var limit: Set<String>?
     public var startAtTask: String?
+    /// `--step`: asked before each task whether to run it.
+    public var stepPrompt: (@Sendable (String) async -> StepAnswer)?
 
     public init() {}
+}
+
+/// The answer to `--step`'s "Perform task?".
+public enum StepAnswer: Sendable {
+    case yes, no
+    /// Yes, and stop asking.
+    case continueAll
 }

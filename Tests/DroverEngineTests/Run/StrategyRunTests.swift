@@ -183,6 +183,29 @@ struct StrategyRunTests {
         #expect(fastSecond < slowFirst)
     }
 
+    @Test("--step: a task answered no does not run; continue stops asking")
+    func step() async throws {
+        let harness = try PlaybookHarness("step", hosts: [13])
+        let asked = Asked()
+        var options = RunOptions()
+        options.stepPrompt = { title in
+            await asked.add(title)
+            return title == "skip me" ? .no : title == "then continue" ? .continueAll : .yes
+        }
+        let (recap, observer) = try await harness.run("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - { name: run me, debug: { msg: a } }
+                - { name: skip me, debug: { msg: b } }
+                - { name: then continue, debug: { msg: c } }
+            """, options: options)
+        #expect(harness.stats(recap, "h13").ok == 2)
+        let msgs = await observer.reports.compactMap { $0.result.dictionary["msg"]?.text }
+        #expect(msgs == ["a", "c"])
+        #expect(await asked.titles == ["run me", "skip me", "then continue"])
+    }
+
     @Test("tags select tasks; never runs only when asked; always always runs")
     func tags() async throws {
         let harness = try PlaybookHarness("tags", hosts: [13])
@@ -281,4 +304,9 @@ struct HostLifecycleRunTests {
         let results = await observer.reports.map(\.result)
         #expect(recap.exitCode == 0, "\(results)")
     }
+}
+
+actor Asked {
+    var titles: [String] = []
+    func add(_ title: String) { titles.append(title) }
 }
