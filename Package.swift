@@ -9,12 +9,14 @@ let package = Package(
         .library(name: "DroverCore", targets: ["DroverCore"]),
         .library(name: "DroverSSH", targets: ["DroverSSH"]),
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
+        .library(name: "DroverStore", targets: ["DroverStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C only here, behind a thin shim (SwiftNIO's C* convention).
@@ -49,12 +51,24 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The run store: the only place that sees SQL.
+        .target(
+            name: "DroverStore",
+            dependencies: [
+                "DroverCore",
+                "DroverEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         .executableTarget(
             name: "drover",
             dependencies: [
                 "DroverCore",
                 "DroverSSH",
                 "DroverEngine",
+                "DroverStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
@@ -65,6 +79,16 @@ let package = Package(
             name: "DroverCoreTests",
             dependencies: ["DroverCore", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["Fixtures"]  // test data read via #filePath
+        ),
+        .testTarget(
+            name: "DroverStoreTests",
+            dependencies: [
+                "DroverStore",
+                "DroverEngine",
+                "DroverCore",
+                "DroverTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "DroverEngineTests",

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DroverCore
+import Crypto
 import DroverEngine
+import DroverStore
 import Foundation
 
 struct RunCommand: AsyncParsableCommand {
@@ -88,16 +90,24 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as AgentError {
             throw ValidationError(error.message)
         }
-        let observer = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
+        let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
+        let store = try StoreOptions.open()
+        let bytes = FileManager.default.contents(atPath: parsed.path) ?? Data()
+        let info = RunInfo(playbook: URL(fileURLWithPath: parsed.path).standardized.path,
+                           playbookSHA256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
+                           inventory: inventory.inventory, limit: inventory.limit, extraVars: options.extraVars, checkMode: check)
+        let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
         let runner = PlaybookRunner(playbook: parsed, inventory: loaded, options: options,
-                                    connector: SSHConnector(options: connection), script: script, observer: observer)
+                                    connector: SSHConnector(options: connection), script: script, observer: recorder)
         let recap: RunRecap
         do {
             recap = try await runner.run()
         } catch let error as InputError {
+            await recorder.finish(status: "failed", recap: nil)
             FileHandle.standardError.write(Data("ERROR! \(error.description)\n".utf8))
             throw ExitCode(1)
         }
+        if !json { Output.line("run \(recorder.runID) recorded: `drover show \(recorder.runID)`") }
         if recap.exitCode != 0 { throw ExitCode(recap.exitCode) }
     }
 }

@@ -83,7 +83,7 @@ extension PlayRunner {
         var failures: [String: HostTaskResult] = [:]
         for host in targets {
             let vars = variables(for: host, task: task, scope: scope, snapshot: snapshot)
-            let inv = TaskInvocation(task: task, scope: scope, host: host, variables: vars, inventory: inventory,
+            let inv = TaskInvocation(task: task, title: title(task, scope), scope: scope, host: host, variables: vars, inventory: inventory,
                                      options: options, pool: pool, observer: observer)
             do {
                 var conditions = scope.conditions

@@ -79,7 +79,7 @@ extension PlayRunner {
         let runners = runOnce ? Array(targets.prefix(1)) : targets
         let snapshot = hostVarsSnapshot()
         let invocations = runners.map { host in
-            TaskInvocation(task: task, scope: scope, host: host, variables: variables(for: host, task: task, scope: scope, snapshot: snapshot),
+            TaskInvocation(task: task, title: title(task, scope), scope: scope, host: host, variables: variables(for: host, task: task, scope: scope, snapshot: snapshot),
                            inventory: inventory, options: options, pool: pool, observer: observer)
         }
         var results: [String: HostTaskResult] = [:]

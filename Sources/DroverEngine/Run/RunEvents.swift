@@ -1,4 +1,5 @@
 import DroverCore
+import Foundation
 
 /// How one host ended one task, for display and recording.
 public struct HostTaskReport: Sendable {
@@ -18,6 +19,12 @@ public struct HostTaskReport: Sendable {
     public var showResult = false
     /// The task's module (canonical name).
     public var module = ""
+    /// The task's title as shown (`role : name`), and where it is written.
+    public var task = ""
+    public var location: SourceLocation?
+    /// What the task changed, for the undo journal.
+    public var undo: [UndoEntry] = []
+    public var started: Date?
 }
 
 /// The run's progress, as the engine reports it (the CLI prints it; the

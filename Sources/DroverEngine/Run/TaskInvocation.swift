@@ -5,6 +5,8 @@ import OrderedCollections
 /// handed to the host's child task.
 struct TaskInvocation: Sendable {
     let task: Task
+    /// The title shown for the task (`role : name`).
+    let title: String
     let scope: ExecutionScope
     let host: String
     let variables: RunVariables

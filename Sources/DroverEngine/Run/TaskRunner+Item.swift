@@ -11,6 +11,9 @@ extension TaskRunner {
         let start = clock.now
         var report = HostTaskReport(host: inv.host, status: .ok, item: label, result: .dict([:]))
         report.module = task.module
+        report.task = inv.title
+        report.location = task.location
+        report.started = Date()
         do {
             // when: every enclosing condition, then the task's own.
             var conditions = inv.scope.conditions
@@ -65,6 +68,7 @@ extension TaskRunner {
             report.status = result.failed ? .failed : result.skipped ? .skipped : result.changed ? .changed : .ok
             report.result = result.registered
             report.diffs = result.diffs
+            report.undo = result.undo
             // Ansible's default output shows debug and assert results in full.
             report.showResult = task.module == "debug" || task.module == "assert"
             report.ignored = result.failed && ignoreErrors(inv)

@@ -67,7 +67,10 @@ enum TaskRunner {
         total.status = anyFailed ? .failed : allSkipped ? .skipped : total.changed ? .changed : .ok
         total.ignored = anyFailed && ignoreErrors(inv)
         if allSkipped && items.isEmpty {
-            await inv.observer.hostReported(HostTaskReport(host: inv.host, status: .skipped, result: total.result))
+            var report = HostTaskReport(host: inv.host, status: .skipped, result: total.result)
+            report.module = task.module
+            report.task = inv.title
+            await inv.observer.hostReported(report)
         }
         return total
     }
@@ -91,7 +94,11 @@ enum TaskRunner {
     static func fail(_ inv: TaskInvocation, message: String, item: String? = nil) async -> HostTaskResult {
         let result = Value.dict(["failed": .bool(true), "changed": .bool(false), "msg": .string(message)])
         let ignored = ignoreErrors(inv)
-        await inv.observer.hostReported(HostTaskReport(host: inv.host, status: .failed, ignored: ignored, item: item, result: result))
+        var report = HostTaskReport(host: inv.host, status: .failed, ignored: ignored, item: item, result: result)
+        report.module = inv.task.module
+        report.task = inv.title
+        report.location = inv.task.location
+        await inv.observer.hostReported(report)
         return HostTaskResult(status: .failed, ignored: ignored, result: result)
     }
 }

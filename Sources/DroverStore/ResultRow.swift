@@ -1,0 +1,129 @@
+import DroverCore
+import DroverEngine
+import Foundation
+import GRDB
+
+/// One host's result for one task, ready to insert.
+struct ResultRow: Sendable {
+    var play: String
+    var task: String
+    var taskIndex: Int
+    var sequence: Int
+    var location: String?
+    var module: String
+    var host: String
+    var delegatedTo: String?
+    var item: String?
+    var status: String
+    var ignored: Bool
+    var rc: Int?
+    var stdout: [UInt8]?
+    var stderr: [UInt8]?
+    var msg: String?
+    var result: String
+    var diff: String?
+    var started: Date?
+    var ended: Date
+    var undo: [UndoEntry]
+
+    init(_ report: HostTaskReport, play: String, taskIndex: Int, sequence: Int) {
+        self.play = play
+        task = report.task
+        self.taskIndex = taskIndex
+        self.sequence = sequence
+        location = report.location.map { "\($0.file):\($0.line):\($0.column)" }
+        module = report.module
+        host = report.host
+        delegatedTo = report.delegatedTo
+        item = report.item
+        status = report.status.rawValue
+        ignored = report.ignored
+        let dict = report.result.dictionary
+        if report.noLog {
+            result = Value.dict(["censored": .string("the output has been hidden due to the fact that 'no_log: true' was specified for this result"),
+                                 "changed": dict["changed"] ?? .bool(false)]).jsonText()
+            undo = report.undo.map(\.withoutContent)
+        } else {
+            if case .int(let code)? = dict["rc"] { rc = code }
+            stdout = dict["stdout"].map { Array($0.text.utf8) }
+            stderr = dict["stderr"].map { Array($0.text.utf8) }
+            if case .string(let m)? = dict["msg"] { msg = m }
+            result = report.result.jsonText()
+            if !report.diffs.isEmpty {
+                diff = Value.list(report.diffs.map { .dict(["path": .string($0.path), "before": .string($0.before), "after": .string($0.after)]) }).jsonText()
+            }
+            undo = report.undo
+        }
+        started = report.started
+        ended = Date()
+    }
+
+    func insert(into db: Database, run: Int64, blobs: BlobStore) throws {
+        func split(_ bytes: [UInt8]?) throws -> (Data?, String?) {
+            guard let bytes else { return (nil, nil) }
+            if bytes.count <= RunRecorder.inlineLimit { return (Data(bytes), nil) }
+            let digest = try blobs.put(bytes)
+            try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [digest, bytes.count])
+            return (nil, digest)
+        }
+        let (out, outBlob) = try split(stdout)
+        let (err, errBlob) = try split(stderr)
+        try db.execute(sql: """
+            INSERT INTO task_results (run_id, seq, task_index, play, task, location, module, host, delegated_to, item, status,
+                                      ignored, rc, stdout, stdout_blob, stderr, stderr_blob, msg, result, diff, started_at, ended_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [run, sequence, taskIndex, play, task, location, module, host, delegatedTo, item, status,
+                             ignored, rc, out, outBlob, err, errBlob, msg, result, diff, started, ended])
+        let resultID = db.lastInsertedRowID
+        for (offset, entry) in undo.enumerated() {
+            let encoded = entry.encoded
+            var blob: String?
+            if let content = encoded.content {
+                blob = try blobs.put(content)
+                try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [blob, content.count])
+            }
+            try db.execute(sql: """
+                INSERT INTO undo_entries (run_id, host, seq, task_result_id, kind, path, previous, content_blob)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run, host, sequence * 1000 + offset, resultID, encoded.kind, encoded.path, encoded.previous, blob])
+        }
+    }
+}
+
+extension UndoEntry {
+    /// Kind, path, previous state as JSON, and content (to a blob).
+    var encoded: (kind: String, path: String?, previous: String?, content: [UInt8]?) {
+        switch self {
+        case .file(let path, let previous, let content): return ("file", path, previous.json, content)
+        case .createdDirectory(let path): return ("created_directory", path, nil, nil)
+        case .removed(let path, let previous, let content): return ("removed", path, previous.json, content)
+        case .link(let path, let previous): return ("link", path, previous.json, nil)
+        case .attributes(let path, let previous): return ("attributes", path, previous.json, nil)
+        case .irreversible(let description): return ("irreversible", description, nil, nil)
+        }
+    }
+
+    /// no_log: keep the journal's shape but not the data.
+    var withoutContent: UndoEntry {
+        switch self {
+        case .file(let path, let previous, _): return .file(path: path, previous: previous, content: nil)
+        case .removed(let path, let previous, _): return .removed(path: path, previous: previous, content: nil)
+        default: return self
+        }
+    }
+}
+
+extension PathState {
+    var json: String {
+        var d: [(String, Value)] = [("exists", .bool(exists))]
+        if let kind { d.append(("type", .string(kind.rawValue))) }
+        if let mode { d.append(("mode", .string(mode))) }
+        if let owner { d.append(("owner", .string(owner))) }
+        if let group { d.append(("group", .string(group))) }
+        if let uid { d.append(("uid", .int(uid))) }
+        if let gid { d.append(("gid", .int(gid))) }
+        if let size { d.append(("size", .int(size))) }
+        if let target { d.append(("target", .string(target))) }
+        return Value.dict(.init(uniqueKeysWithValues: d)).jsonText()
+    }
+}

@@ -1,0 +1,18 @@
+/// A store failure, with a code and a message that says what to do.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case cannotOpen = "cannot_open"
+        case notFound = "not_found"
+        case blobMissing = "blob_missing"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
