@@ -83,18 +83,25 @@ struct ResultRow: Sendable {
                 try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [blob, content.count])
             }
             try db.execute(sql: """
-                INSERT INTO undo_entries (run_id, host, seq, task_result_id, kind, path, previous, content_blob)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run, host, sequence * 1000 + offset, resultID, encoded.kind, encoded.path, encoded.previous, blob])
+                INSERT INTO undo_entries (run_id, host, seq, task_result_id, kind, path, previous, content_blob, after_sha256, task)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run, host, sequence * 1000 + offset, resultID, encoded.kind, encoded.path, encoded.previous, blob,
+                                 entry.after, task])
         }
     }
 }
 
 extension UndoEntry {
     /// Kind, path, previous state as JSON, and content (to a blob).
+    /// The SHA-256 the run left at the path, when known.
+    var after: String? {
+        if case .file(_, _, _, let after) = self { return after }
+        return nil
+    }
+
     var encoded: (kind: String, path: String?, previous: String?, content: [UInt8]?) {
         switch self {
-        case .file(let path, let previous, let content): return ("file", path, previous.json, content)
+        case .file(let path, let previous, let content, _): return ("file", path, previous.json, content)
         case .createdDirectory(let path): return ("created_directory", path, nil, nil)
         case .removed(let path, let previous, let content): return ("removed", path, previous.json, content)
         case .link(let path, let previous): return ("link", path, previous.json, nil)
@@ -106,7 +113,7 @@ extension UndoEntry {
     /// no_log: keep the journal's shape but not the data.
     var withoutContent: UndoEntry {
         switch self {
-        case .file(let path, let previous, _): return .file(path: path, previous: previous, content: nil)
+        case .file(let path, let previous, _, let after): return .file(path: path, previous: previous, content: nil, after: after)
         case .removed(let path, let previous, _): return .removed(path: path, previous: previous, content: nil)
         default: return self
         }

@@ -75,6 +75,15 @@ enum StoreSchema {
                 t.column("size", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2 undo entries know what the run left") { db in
+            try db.alter(table: "undo_entries") { t in
+                t.add(column: "after_sha256", .text)
+                t.add(column: "task", .text)
+            }
+            try db.alter(table: "runs") { t in
+                t.add(column: "rolled_back_by", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -69,7 +69,7 @@ extension ModuleSpec {
                 a("excludes", .list, aliases: ["exclude"]), a("contains"), a("read_whole_file", .bool),
                 a("file_type", choices: ["any", "directory", "file", "link"]), a("age"), a("age_stamp", choices: ["atime", "ctime", "mtime"]),
                 a("size"), a("recurse", .bool), a("hidden", .bool), a("follow", .bool), a("get_checksum", .bool),
-                a("checksum_algorithm"), a("use_regex", .bool), a("depth", .int), a("mode", .raw), a("exact_mode", .bool),
+                a("checksum_algorithm", choices: ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"], aliases: ["checksum", "checksum_algo"]), a("use_regex", .bool), a("depth", .int), a("mode", .raw), a("exact_mode", .bool),
                 a("encoding"), a("limit", .int),
             ]),
             ModuleSpec(name: "debug", arguments: [a("msg", .raw), a("var", .raw), a("verbosity", .int)],

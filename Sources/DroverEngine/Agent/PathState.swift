@@ -24,7 +24,7 @@ public struct PathState: Sendable, Equatable {
         self.mode = mode
     }
 
-    init(meta: [String: String]) {
+    public init(meta: [String: String]) {
         exists = meta["exists"] == "1"
         kind = meta["type"].flatMap(Kind.init(rawValue:))
         mode = meta["mode"]

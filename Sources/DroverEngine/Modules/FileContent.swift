@@ -43,7 +43,7 @@ enum FileContent {
                     result.values["backup_file"] = .string(try await backup(path, agent: agent))
                 }
                 let outcome = try await agent.write(path, content: content, mode: mode.flatMap(octalOnly) ?? "", owner: owner ?? "")
-                result.undo.append(.file(path: path, previous: outcome.previous, content: old))
+                result.undo.append(.file(path: path, previous: outcome.previous, content: old, after: outcome.sha256))
                 if let mode, octalOnly(mode) == nil { try await agent.chmod(path, mode: mode) }
             }
         } else {

@@ -55,7 +55,7 @@ struct FileModule: Module {
                     if r.rc != 0 { return .failure("cannot touch \(path): \(r.stderrText)") }
                 } else {
                     let outcome = try await agent.write(path, content: [], mode: mode.flatMap(FileContent.octalOnly) ?? "")
-                    result.undo.append(.file(path: path, previous: outcome.previous, content: nil))
+                    result.undo.append(.file(path: path, previous: outcome.previous, content: nil, after: outcome.sha256))
                 }
             }
         case "link", "hard":

@@ -65,8 +65,9 @@ public struct FileDiff: Sendable, Equatable {
 
 /// How to put back one thing a task changed (issue 5 stores and replays these).
 public enum UndoEntry: Sendable, Equatable {
-    /// A file was written: its previous state, and its content when it existed.
-    case file(path: String, previous: PathState, content: [UInt8]?)
+    /// A file was written: its previous state, its content when it existed,
+    /// and the SHA-256 of what was written (to notice later changes).
+    case file(path: String, previous: PathState, content: [UInt8]?, after: String? = nil)
     /// A directory was created where there was none.
     case createdDirectory(path: String)
     /// A path was removed: its previous state and content (files only).

@@ -1,0 +1,82 @@
+import ArgumentParser
+import DroverCore
+import DroverEngine
+import DroverStore
+import Foundation
+
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Undo a recorded run: replay its undo journal in reverse on each host.",
+        discussion: """
+            A file is restored only when it still holds what the run left there; otherwise that file is \
+            refused (use --force). Commands without `undo:` cannot be undone; --check lists them. The \
+            rollback is recorded as a run of its own, linked to the original, and can itself be rolled back.
+            """
+    )
+
+    @Argument(help: "The run to undo (from `drover runs`).")
+    var runID: Int64
+
+    @Option(name: [.short, .customLong("inventory")], help: "Inventory (default: the one the run used).")
+    var inventory: [String] = []
+
+    @Option(name: [.short, .long], help: "Only these hosts (comma-separated names or globs).")
+    var limit: String?
+
+    @Flag(name: [.short, .customLong("check")], help: "Show what would be undone and what cannot be; change nothing.")
+    var check = false
+
+    @Flag(help: "Roll back files even when they changed since the run.")
+    var force = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let store = try StoreOptions.open()
+        let summary: RunSummary
+        let journals: [String: [UndoRecord]]
+        let target: (inventory: [String], limit: String?)
+        do {
+            summary = try store.run(runID)
+            journals = try store.undoJournals(runID)
+            target = try store.runTarget(runID)
+        } catch let error as StoreError {
+            throw ValidationError(error.message)
+        }
+        if summary.checkMode { throw ValidationError("run \(runID) was a --check run: it changed nothing, so there is nothing to undo") }
+        var selected = journals
+        if let limit {
+            let patterns = limit.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            selected = journals.filter { host, _ in patterns.contains { fnmatch($0, host, 0) == 0 } }
+        }
+        guard !selected.isEmpty else {
+            Output.line("run \(runID) recorded no changes\(limit == nil ? "" : " on hosts matching \(limit!)"): nothing to undo")
+            return
+        }
+        let sources = inventory.isEmpty ? target.inventory : inventory
+        let loaded: Inventory
+        do {
+            loaded = try Inventory.load(sources)
+        } catch let error as InputError {
+            throw ValidationError("\(error.description) (the inventory of run \(runID); give another with -i)")
+        }
+        let script: AgentScript
+        do { script = try AgentScript.locate() } catch let error as AgentError { throw ValidationError(error.message) }
+        var info = RunInfo(playbook: summary.playbook, playbookSHA256: "", inventory: sources, limit: limit, extraVars: [:], checkMode: check)
+        info.kind = "rollback"
+        info.parentRunID = runID
+        let console = ConsoleObserver(json: false, verbosity: 0, diff: false)
+        let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
+        var runner = RollbackRunner(journals: selected, inventory: loaded, connector: SSHConnector(options: connection),
+                                    script: script, observer: recorder,
+                                    title: check ? "rollback of run \(runID) (check)" : "rollback of run \(runID)")
+        runner.checkMode = check
+        runner.force = force
+        runner.forks = connection.forks
+        let recap = await runner.run()
+        if !check && recap.exitCode == 0 && limit == nil { try store.markRolledBack(runID, by: recorder.runID) }
+        Output.line("rollback recorded as run \(recorder.runID)")
+        if recap.exitCode != 0 { throw ExitCode(recap.exitCode) }
+    }
+}
