@@ -74,7 +74,11 @@ let package = Package(
             ]
         ),
         // Shared by the test targets: the real sshd hosts and process helpers.
-        .target(name: "DroverTestSupport", dependencies: ["DroverSSH"], path: "Tests/DroverTestSupport"),
+        .target(
+            name: "DroverTestSupport",
+            dependencies: ["DroverSSH", "DroverCore", "DroverEngine"],
+            path: "Tests/DroverTestSupport"
+        ),
         .testTarget(
             name: "DroverCoreTests",
             dependencies: ["DroverCore", .product(name: "OrderedCollections", package: "swift-collections")],

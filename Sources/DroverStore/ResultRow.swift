@@ -107,6 +107,7 @@ extension UndoEntry {
         case .link(let path, let previous): return ("link", path, previous.json, nil)
         case .attributes(let path, let previous): return ("attributes", path, previous.json, nil)
         case .irreversible(let description): return ("irreversible", description, nil, nil)
+        case .undoCommand(let command): return ("undo_command", command, nil, nil)
         }
     }
 

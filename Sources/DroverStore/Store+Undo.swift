@@ -22,6 +22,7 @@ extension Store {
             case "removed": entry = .removed(path: path, previous: previous, content: content)
             case "link": entry = .link(path: path, previous: previous)
             case "attributes": entry = .attributes(path: path, previous: previous)
+            case "undo_command": entry = .undoCommand(path)
             default: entry = .irreversible(description: path)
             }
             journals[row["host"], default: []].append(UndoRecord(sequence: row["seq"], entry: entry, task: row["task"] ?? ""))

@@ -85,7 +85,7 @@ struct AptRun {
     }
 
     func sh(_ script: String) async throws -> SystemOutput {
-        try await context.system(script, extra: AptModule.aptEnvironment)
+        try await context.runTool(script, extra: AptModule.aptEnvironment)
     }
 
     // MARK: main

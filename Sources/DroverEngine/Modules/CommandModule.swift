@@ -92,6 +92,7 @@ enum CommandRunner {
             result.values["rc"] = .int(2)
             return result
         }
+        result.undo.append(try undoEntry(commandLine, context))
         let stdout = stripEnds(response.stdoutText)
         let stderr = stripEnds(response.stderrText)
         result.changed = true
@@ -113,6 +114,19 @@ enum CommandRunner {
             result.msg = ""
         }
         return result
+    }
+
+    /// `undo:` (a command line, or `{command|shell: …}`) makes the task
+    /// reversible; without it the journal records that it is not.
+    static func undoEntry(_ commandLine: Value, _ context: ModuleContext) throws -> UndoEntry {
+        let task = context.task
+        guard var undo = task.keywords["undo"] else {
+            let shown = if case .list(let words) = commandLine { words.map(\.text).joined(separator: " ") } else { commandLine.text }
+            return .irreversible(description: "\(task.module): \(shown)")
+        }
+        if case .dict(let d) = undo { undo = d["shell"] ?? d["command"] ?? d["cmd"] ?? undo }
+        let rendered = try Template.renderValue(undo, name: task.location.file, line: task.location.line, context: context.variables)
+        return .undoCommand(rendered.text)
     }
 
     static func exists(_ path: String, _ context: ModuleContext) async throws -> Bool {

@@ -119,7 +119,7 @@ struct CronModule: Module {
             let content = tab.render()
             if !context.checkMode {
                 if a.bool("backup") {
-                    let b = try await context.system("mktemp /tmp/crontabXXXXXXXX")
+                    let b = try await context.runTool("mktemp /tmp/crontabXXXXXXXX")
                     let path = b.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                     if b.rc == 0 && !path.isEmpty {
                         _ = try await context.agent.write(path, content: Array(originalRender.utf8), mode: "600")
@@ -166,7 +166,7 @@ struct CronTab {
             lines = SystemText.lines(existing)
             return nil
         }
-        let r = try await context.system("command -v crontab >/dev/null 2>&1 || exit 127; set --; \(userOption)crontab \"$@\" -l")
+        let r = try await context.runTool("command -v crontab >/dev/null 2>&1 || exit 127; set --; \(userOption)crontab \"$@\" -l")
         if r.rc == 127 { return .failure("Failed to find required executable \"crontab\" in paths") }
         if r.rc != 0 && r.rc != 1 { return .failure("Unable to read crontab", ["stderr": .string(r.stderr), "rc": .int(r.rc)]) }
         userCrontabExisted = r.rc == 0
@@ -194,7 +194,7 @@ struct CronTab {
             result.undo.append(.file(path: cronFile, previous: outcome.previous, content: old, after: outcome.sha256))
             return nil
         }
-        let r = try await context.system("set --; \(userOption)crontab \"$@\" -", stdin: content)
+        let r = try await context.runTool("set --; \(userOption)crontab \"$@\" -", stdin: content)
         if r.rc != 0 {
             return .failure("Failed to install new cronfile: -", ["stderr": .string(r.stderr), "stdout": .string(r.stdout), "rc": .int(r.rc)])
         }

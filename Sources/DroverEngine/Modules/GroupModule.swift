@@ -27,7 +27,7 @@ struct GroupModule: Module {
                 var argv = ["groupdel"]
                 if args.bool("force") { argv.append("-f") }
                 argv.append(name)
-                output = try await context.system(SystemText.command(argv))
+                output = try await context.runTool(SystemText.command(argv))
                 if output!.rc != 0 { return .failure(output!.stderr, ["name": .string(name)]) }
             }
         } else if before == nil {
@@ -39,7 +39,7 @@ struct GroupModule: Module {
             }
             if system { argv.append("-r") }
             argv.append(name)
-            output = try await context.system(SystemText.command(argv))
+            output = try await context.runTool(SystemText.command(argv))
             if output!.rc != 0 { return .failure(output!.stderr, ["name": .string(name)]) }
         } else if let gid, before?.gid != gid {
             if context.checkMode {
@@ -48,7 +48,7 @@ struct GroupModule: Module {
                 var argv = ["groupmod", "-g", String(gid)]
                 if nonUnique { argv.append("-o") }
                 argv.append(name)
-                output = try await context.system(SystemText.command(argv))
+                output = try await context.runTool(SystemText.command(argv))
                 if output!.rc != 0 { return .failure(output!.stderr, ["name": .string(name)]) }
             }
         }
@@ -110,14 +110,14 @@ enum AccountDatabase {
         let script = name.allSatisfy(\.isNumber)
             ? "getent group | awk -F: -v n=\(shellQuote(name)) '$1 == n'"
             : "getent group \(shellQuote(name))"
-        let r = try await context.system(script)
+        let r = try await context.runTool(script)
         return SystemText.lines(r.stdout).compactMap(GroupEntry.init).first { $0.name == name }
     }
 
     /// Groups by gid or name, as Ansible's group_exists tries them: key → entry.
     static func groups(_ keys: [String], _ context: ModuleContext) async throws -> [String: GroupEntry] {
         guard !keys.isEmpty else { return [:] }
-        let r = try await context.system("for k in \(keys.map(shellQuote).joined(separator: " ")); do echo \"@key $k\"; getent group \"$k\"; done; true")
+        let r = try await context.runTool("for k in \(keys.map(shellQuote).joined(separator: " ")); do echo \"@key $k\"; getent group \"$k\"; done; true")
         var found: [String: GroupEntry] = [:]
         var key: String?
         for line in SystemText.lines(r.stdout) {

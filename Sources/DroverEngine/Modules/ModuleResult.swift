@@ -78,4 +78,6 @@ public enum UndoEntry: Sendable, Equatable {
     case attributes(path: String, previous: PathState)
     /// A command with no `undo:`: cannot be reversed.
     case irreversible(description: String)
+    /// A command whose task gave `undo:`: rollback runs this command.
+    case undoCommand(String)
 }

@@ -14,10 +14,10 @@ struct PackageModule: Module {
     func run(_ context: ModuleContext) async throws -> ModuleResult {
         var manager = context.arguments.string("use") ?? "auto"
         if manager == "auto" {
-            if let use = context.evaluate("ansible_package_use"), !use.text.isEmpty {
+            if let use = context.hostVariable("ansible_package_use"), !use.text.isEmpty {
                 manager = use.text
             } else if context.task.keywords["delegate_to"] == nil,
-                      let fact = context.evaluate("ansible_facts.pkg_mgr"), !fact.text.isEmpty {
+                      let fact = context.hostVariable("ansible_facts.pkg_mgr"), !fact.text.isEmpty {
                 manager = fact.text
             } else {
                 let facts = HostFacts.parse(try await context.agent.facts())
@@ -33,7 +33,7 @@ struct PackageModule: Module {
         }
         var values = context.arguments.values
         values["use"] = nil
-        return try await AptModule().run(context.with(arguments: ModuleArguments(values, module: "apt")))
+        return try await AptModule().run(context.replacingArguments(ModuleArguments(values, module: "apt")))
     }
 }
 
@@ -41,13 +41,13 @@ struct PackageModule: Module {
 
 extension ModuleContext {
     /// The same context with other arguments (package → apt, service → systemd).
-    func with(arguments: ModuleArguments) -> ModuleContext {
+    func replacingArguments(_ arguments: ModuleArguments) -> ModuleContext {
         ModuleContext(host: host, agent: agent, arguments: arguments, task: task, checkMode: checkMode,
                       diffMode: diffMode, variables: variables, environment: environment, searchPaths: searchPaths)
     }
 
     /// A bare expression over the host's variables (nil when undefined or invalid).
-    func evaluate(_ expression: String) -> Value? {
+    func hostVariable(_ expression: String) -> Value? {
         guard let v = try? Template.evaluate(expression: expression, name: "<\(task.module)>", context: variables),
               v != .null else { return nil }
         return v
@@ -55,7 +55,7 @@ extension ModuleContext {
 
     /// Runs a host tool: the task's `environment:`, then the C locale (tools'
     /// messages are parsed), then `extra`; later names win.
-    func system(_ script: String, stdin: String? = nil, extra: [(String, String)] = [],
+    func runTool(_ script: String, stdin: String? = nil, extra: [(String, String)] = [],
                 timeout: Int? = nil) async throws -> SystemOutput {
         let env = environment + [("LANG", "C"), ("LC_ALL", "C"), ("LC_MESSAGES", "C")] + extra
         let limit = timeout ?? task.keywords["timeout"].flatMap { Int($0.text) } ?? 0

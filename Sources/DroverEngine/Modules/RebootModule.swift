@@ -192,10 +192,10 @@ struct RebootModule: Module {
 
     func distribution(_ context: ModuleContext) async throws -> Distribution {
         var facts: OrderedDictionary<String, Value> = [:]
-        if let name = context.evaluate("ansible_facts.distribution"), let family = context.evaluate("ansible_facts.os_family") {
+        if let name = context.hostVariable("ansible_facts.distribution"), let family = context.hostVariable("ansible_facts.os_family") {
             facts["ansible_distribution"] = name
             facts["ansible_os_family"] = family
-            facts["ansible_distribution_version"] = context.evaluate("ansible_facts.distribution_version") ?? .string("")
+            facts["ansible_distribution_version"] = context.hostVariable("ansible_facts.distribution_version") ?? .string("")
         } else {
             facts = HostFacts.parse(try await context.agent.facts())
         }

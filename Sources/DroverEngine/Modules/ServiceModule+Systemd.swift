@@ -19,8 +19,8 @@ struct SystemdModule: Module {
         let args = context.arguments
         let unit = args.string("name")
         let state = args.string("state")
-        let enabledWanted = args.optionalBool("enabled")
-        let maskedWanted = args.optionalBool("masked")
+        let enabledWanted = args.tristateBool("enabled")
+        let maskedWanted = args.tristateBool("masked")
         if state == nil && enabledWanted == nil && maskedWanted == nil && !args.bool("daemon_reload") && !args.bool("daemon_reexec") {
             return .failure("one of the following is required: state, enabled, masked, daemon_reload, daemon_reexec")
         }
@@ -41,7 +41,7 @@ struct SystemdModule: Module {
         let prefix = "command -v systemctl >/dev/null 2>&1 || { echo 'Failed to find required executable \"systemctl\"' >&2; exit 127; }\n"
             + "[ -n \"${XDG_RUNTIME_DIR:-}\" ] || { XDG_RUNTIME_DIR=/run/user/$(id -u); export XDG_RUNTIME_DIR; }\n"
         func sh(_ command: String) async throws -> SystemOutput {
-            let r = try await context.system(prefix + command)
+            let r = try await context.runTool(prefix + command)
             if r.rc == 127 && r.stderr.contains("\"systemctl\"") {
                 throw ServiceExit(result: .failure("Failed to find required executable \"systemctl\" in paths"))
             }

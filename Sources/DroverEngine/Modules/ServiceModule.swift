@@ -13,11 +13,11 @@ struct ServiceModule: Module {
 
     func run(_ context: ModuleContext) async throws -> ModuleResult {
         let args = context.arguments
-        if args.string("state") == nil && args.optionalBool("enabled") == nil {
+        if args.string("state") == nil && args.tristateBool("enabled") == nil {
             return .failure("one of the following is required: state, enabled")
         }
         var use = args.string("use")?.lowercased() ?? "auto"
-        if use == "auto", context.task.keywords["delegate_to"] == nil, let fact = context.evaluate("ansible_facts.service_mgr") {
+        if use == "auto", context.task.keywords["delegate_to"] == nil, let fact = context.hostVariable("ansible_facts.service_mgr") {
             use = fact.text.lowercased()
         }
         if use == "systemd" { return try await Self.asSystemd(context) }
@@ -38,7 +38,7 @@ struct ServiceModule: Module {
             warnings.append(.string("Ignoring \"\(name)\" as it is not used in \"systemd\""))
         }
         values["use"] = nil
-        var result = try await SystemdModule().run(context.with(arguments: ModuleArguments(values, module: "systemd")))
+        var result = try await SystemdModule().run(context.replacingArguments(ModuleArguments(values, module: "systemd")))
         if !warnings.isEmpty { result.values["warnings"] = .list(warnings) }
         return result
     }
@@ -46,7 +46,7 @@ struct ServiceModule: Module {
 
 extension ModuleArguments {
     /// A bool argument that may be absent (nil), as Ansible's `type='bool'` without default.
-    func optionalBool(_ name: String) -> Bool? {
+    func tristateBool(_ name: String) -> Bool? {
         guard let v = self[name], v != .null else { return nil }
         return bool(name)
     }
@@ -82,7 +82,7 @@ struct LinuxService {
         let args = context.arguments
         name = args.string("name") ?? ""
         state = args.string("state")
-        enable = args.optionalBool("enabled")
+        enable = args.tristateBool("enabled")
         pattern = args.string("pattern")
         sleep = args.int("sleep")
         runlevel = args.string("runlevel") ?? "default"
@@ -144,7 +144,7 @@ struct LinuxService {
     /// get_service_tools; true when the host runs systemd.
     mutating func findTools() async throws -> Bool {
         let q = shellQuote(name)
-        let r = try await context.system("""
+        let r = try await context.runTool("""
             P=$PATH:/sbin:/usr/sbin:/bin:/usr/bin
             for b in service chkconfig update-rc.d rc-service rc-update initctl systemctl insserv; do
               p=$(PATH=$P command -v "$b" 2>/dev/null) && echo "bin $b $p"
@@ -196,7 +196,7 @@ struct LinuxService {
     /// temporary files), as Ansible daemonizes service commands: a daemon
     /// started by an init script must not hold the agent's output open.
     func daemonized(_ command: String) async throws -> SystemOutput {
-        try await context.system("""
+        try await context.runTool("""
             o=$(mktemp) && e=$(mktemp) || exit 1
             if command -v setsid >/dev/null 2>&1; then setsid \(command) </dev/null >"$o" 2>"$e"; else \(command) </dev/null >"$o" 2>"$e"; fi
             rc=$?; cat "$o"; cat "$e" >&2; rm -f "$o" "$e"; exit $rc
@@ -204,7 +204,7 @@ struct LinuxService {
     }
 
     func plain(_ command: String) async throws -> SystemOutput {
-        try await context.system(command)
+        try await context.runTool(command)
     }
 
     /// service_control: `service NAME ACTION`, `rc-service NAME ACTION` or

@@ -55,7 +55,7 @@ struct UserAccount {
         system = a.bool("system")
         comment = a.string("comment")
         password = a.string("password")
-        passwordLock = a.optionalBool("password_lock")
+        passwordLock = a.tristateBool("password_lock")
         updatePassword = a.string("update_password") ?? "always"
         remove = a.bool("remove")
         force = a.bool("force")
@@ -90,7 +90,7 @@ struct UserAccount {
 
     func execute(_ command: Command) async throws -> SystemOutput {
         if context.checkMode { return SystemOutput(rc: 0, stdout: "", stderr: "") }
-        return try await context.system(command.script, stdin: command.secret.map { $0 + "\n" })
+        return try await context.runTool(command.script, stdin: command.secret.map { $0 + "\n" })
     }
 
     struct Info {
@@ -106,7 +106,7 @@ struct UserAccount {
     }
 
     func lookup() async throws -> Info? {
-        let r = try await context.system("""
+        let r = try await context.runTool("""
             getent passwd \(shellQuote(name)) | head -n 1
             echo @shadow; getent shadow \(shellQuote(name)) 2>/dev/null | head -n 1
             echo @groups; getent group
@@ -201,7 +201,7 @@ struct UserAccount {
             var needsParents = false
             if let home, createHome {
                 let parent = (home as NSString).deletingLastPathComponent
-                needsParents = try await context.system("[ -d \(shellQuote(parent)) ]").rc != 0
+                needsParents = try await context.runTool("[ -d \(shellQuote(parent)) ]").rc != 0
             }
             let r = try await create(needsParents: needsParents)
             if r.rc != 0 { throw fail(r.stderr, rc: r.rc) }
@@ -233,7 +233,7 @@ struct UserAccount {
             result.values["shell"] = .string(info.entry.shell)
             if let groups { result.values["groups"] = .string(groups) }
             let homePath = home ?? info.entry.home
-            if createHome, try await context.system("[ -e \(shellQuote(homePath)) ]").rc != 0 {
+            if createHome, try await context.runTool("[ -e \(shellQuote(homePath)) ]").rc != 0 {
                 if !context.checkMode {
                     try await createHomeDirectory(homePath)
                     try await chownHome(homePath, uid: info.entry.uid, gid: info.entry.gid)
@@ -365,7 +365,7 @@ struct UserAccount {
             }
         }
         let p = shellQuote(path)
-        let r = try await context.system("""
+        let r = try await context.runTool("""
             [ -e \(p) ] && exit 0
             if [ -d /etc/skel ]; then mkdir -p "$(dirname \(p))" && cp -RPp /etc/skel \(p); else mkdir -p \(p); fi || exit 1
             chmod \(String(mode, radix: 8)) \(p)
@@ -374,7 +374,7 @@ struct UserAccount {
     }
 
     func chownHome(_ path: String, uid: Int, gid: Int) async throws {
-        let r = try await context.system("chown -R \(uid):\(gid) \(shellQuote(path))")
+        let r = try await context.runTool("chown -R \(uid):\(gid) \(shellQuote(path))")
         if r.rc != 0 { throw ServiceExit(result: .failure(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))) }
     }
 

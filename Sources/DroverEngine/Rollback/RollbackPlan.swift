@@ -31,6 +31,8 @@ public enum RollbackAction: Sendable, Equatable {
     case restoreAttributes(path: String, previous: PathState)
     /// Cannot be undone (a command without `undo:`, content not recorded).
     case irreversible(what: String, reason: String)
+    /// The task's own `undo:` command.
+    case runCommand(String)
 
     /// The path the action works on.
     public var path: String? {
@@ -39,7 +41,7 @@ public enum RollbackAction: Sendable, Equatable {
              .recreateFile(let path, _, _), .recreateDirectory(let path, _), .restoreLink(let path, _),
              .restoreAttributes(let path, _):
             return path
-        case .irreversible: return nil
+        case .irreversible, .runCommand: return nil
         }
     }
 
@@ -53,6 +55,7 @@ public enum RollbackAction: Sendable, Equatable {
         case .restoreLink(let path, let previous): return previous.exists ? "relink \(path) -> \(previous.target ?? "?")" : "remove link \(path)"
         case .restoreAttributes(let path, _): return "restore mode and owner of \(path)"
         case .irreversible(let what, _): return "cannot undo: \(what)"
+        case .runCommand(let command): return "run undo: \(command)"
         }
     }
 }
@@ -94,6 +97,8 @@ public enum RollbackPlan {
             return .restoreAttributes(path: path, previous: previous)
         case .irreversible(let description):
             return .irreversible(what: "\(description) (\(record.task))", reason: "the task has no undo:")
+        case .undoCommand(let command):
+            return .runCommand(command)
         }
     }
 }

@@ -168,6 +168,13 @@ public struct RollbackRunner: Sendable {
             return try await restoreAttributes(path, previous, agent: agent, already: false)
         case .irreversible(_, let reason):
             return (.skipped, reason, [])
+        case .runCommand(let command):
+            if checkMode { return (.changed, "would run: \(command)", []) }
+            let r = try await agent.exec(command)
+            if r.rc != 0 {
+                return (.failed, "the undo command failed (rc \(r.rc)): \(r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))", [])
+            }
+            return (.changed, "ran: \(command)", [.irreversible(description: "undo command: \(command)")])
         }
     }
 

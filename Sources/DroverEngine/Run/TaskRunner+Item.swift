@@ -54,7 +54,14 @@ extension TaskRunner {
                 checkMode: checkMode, diffMode: diffMode, variables: variables,
                 environment: try environment(inv, variables),
                 searchPaths: searchPaths(inv))
-            var result = try await runWithRetries(module, context, inv, variables)
+            // reboot (and anything else that drops the agent) reconnects through the pool.
+            let reconnect: @Sendable (String) async throws -> AgentClient = { _ in
+                await inv.pool.forget(target)
+                return try await agentFor(target, inv, variables)
+            }
+            var result = try await HostReconnect.$handler.withValue(reconnect) {
+                try await runWithRetries(module, context, inv, variables)
+            }
             let registerName = task.keywords["register"]?.text
             let evalVars = registerName.map { variables.adding([$0: result.registered]) } ?? variables
             if let changedWhen = task.keywords["changed_when"] {

@@ -1,5 +1,6 @@
 import DroverCore
 import DroverEngine
+import DroverTestSupport
 import Foundation
 import Testing
 

@@ -1,20 +1,18 @@
 import DroverCore
 import DroverEngine
 import DroverSSH
-import DroverTestSupport
 import Foundation
-import Testing
 
 /// Connects test hosts `hN` to 127.0.1.N with the fixture's key, or to
 /// BASE.N with the keys of another `ops/testhosts` directory.
-struct TestHostConnector: HostConnector {
+public struct TestHostConnector: HostConnector {
     let connections: ConnectionCache
 
-    init(base: String? = nil, directory: String? = nil) {
+    public init(base: String? = nil, directory: String? = nil) {
         connections = ConnectionCache(base: base, directory: directory)
     }
 
-    func connect(host: String, variables: [String: Value], become: BecomeSpec?, script: AgentScript) async throws -> any AgentTransport {
+    public func connect(host: String, variables: [String: Value], become: BecomeSpec?, script: AgentScript) async throws -> any AgentTransport {
         guard host.hasPrefix("h"), let index = Int(host.dropFirst()) else {
             throw AgentError(.unreachable, host: host, "not a test host")
         }
@@ -26,10 +24,10 @@ struct TestHostConnector: HostConnector {
         }
     }
 
-    func shutdown() async { await connections.closeAll() }
+    public func shutdown() async { await connections.closeAll() }
 }
 
-actor ConnectionCache {
+public actor ConnectionCache {
     private var open: [Int: SSHConnection] = [:]
     let base: String?
     let directory: String?
@@ -58,28 +56,29 @@ actor ConnectionCache {
 }
 
 /// Keeps every report, for assertions.
-actor CollectingObserver: RunObserver {
-    var reports: [HostTaskReport] = []
-    var titles: [String] = []
-    var messages: [String] = []
+public actor CollectingObserver: RunObserver {
+    public private(set) var reports: [HostTaskReport] = []
+    public private(set) var titles: [String] = []
+    public private(set) var messages: [String] = []
 
-    func playStarted(_ play: Play, hosts: [String]) {}
-    func taskStarted(_ title: String, task: DroverCore.Task?, hosts: Int, handler: Bool) { titles.append(title) }
-    func hostReported(_ report: HostTaskReport) { reports.append(report) }
-    func message(_ text: String) { messages.append(text) }
-    func runFinished(_ recap: RunRecap) {}
+    public init() {}
+    public func playStarted(_ play: Play, hosts: [String]) {}
+    public func taskStarted(_ title: String, task: DroverCore.Task?, hosts: Int, handler: Bool) { titles.append(title) }
+    public func hostReported(_ report: HostTaskReport) { reports.append(report) }
+    public func message(_ text: String) { messages.append(text) }
+    public func runFinished(_ recap: RunRecap) {}
 
-    func results(_ host: String) -> [HostTaskReport] { reports.filter { $0.host == host } }
+    public func results(_ host: String) -> [HostTaskReport] { reports.filter { $0.host == host } }
 }
 
 /// Writes a playbook and an inventory of test hosts to a scratch directory
 /// and runs it with the real engine and agent.
-struct PlaybookHarness {
-    let directory: String
-    let hosts: [Int]
-    static let script = try! AgentScript(path: TestHosts.repositoryRoot.appendingPathComponent("agents/posix/drover-agent.sh").path)
+public struct PlaybookHarness {
+    public let directory: String
+    public let hosts: [Int]
+    public static let script = try! AgentScript(path: TestHosts.repositoryRoot.appendingPathComponent("agents/posix/drover-agent.sh").path)
 
-    init(_ label: String, hosts: [Int], extraInventory: String = "") throws {
+    public init(_ label: String, hosts: [Int], extraInventory: String = "") throws {
         directory = try scratchDirectory(label)
         self.hosts = hosts
         var inventory = "[testhosts]\n"
@@ -88,28 +87,31 @@ struct PlaybookHarness {
         try inventory.write(toFile: "\(directory)/inventory", atomically: true, encoding: .utf8)
     }
 
-    func write(_ name: String, _ text: String) throws {
+    public func write(_ name: String, _ text: String) throws {
         let path = "\(directory)/\(name)"
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func run(_ playbook: String, options: RunOptions = RunOptions(),
-             connector: TestHostConnector = TestHostConnector()) async throws -> (RunRecap, CollectingObserver) {
+    public func run(_ playbook: String, options: RunOptions = RunOptions(),
+                    connector: TestHostConnector = TestHostConnector(),
+                    observe: ((CollectingObserver) async throws -> any RunObserver)? = nil) async throws -> (RunRecap, CollectingObserver) {
         try write("site.yml", playbook)
         let parsed = try PlaybookParser(extraVariableNames: Set(options.extraVars.keys)).parse(file: "\(directory)/site.yml")
         let inventory = try Inventory.load("\(directory)/inventory")
-        let observer = CollectingObserver()
+        let collecting = CollectingObserver()
+        // A recorder (or any observer) can sit in front of the collecting one.
+        let observer = try await observe?(collecting) ?? collecting
         let runner = PlaybookRunner(playbook: parsed, inventory: inventory, options: options,
                                     connector: connector, script: Self.script, observer: observer)
-        return (try await runner.run(), observer)
+        return (try await runner.run(), collecting)
     }
 
-    func stats(_ recap: RunRecap, _ host: String) -> HostStats {
+    public func stats(_ recap: RunRecap, _ host: String) -> HostStats {
         recap.hosts.first { $0.name == host }?.stats ?? HostStats()
     }
 
-    func file(_ path: String) -> String? {
+    public func file(_ path: String) -> String? {
         try? String(contentsOfFile: "\(directory)/\(path)", encoding: .utf8)
     }
 }
