@@ -24,7 +24,8 @@ struct CancellationTests {
             // The session is still usable after a cancelled command.
             #expect(try await ssh.exec("echo ok").stdoutText == "ok\n")
         }
-        #expect(cancelledAfter < .seconds(1))
+        // 1 s when the machine is idle; the margin covers the whole suite running on 2 cores.
+        #expect(cancelledAfter < .seconds(2))
         // The connection is gone: its thread must end too.
         for _ in 0..<100 where liveness.isRunning {
             try await Task.sleep(for: .milliseconds(20))

@@ -32,6 +32,18 @@ public struct RollbackRunner: Sendable {
         let start = clock.now
         let pool = AgentPool(connector: connector, script: script)
         let hosts = journals.keys.sorted()
+        let stats = await execute(pool: pool)
+        await pool.closeAll()
+        await connector.shutdown()
+        let recap = RunRecap(hosts: hosts.map { ($0, stats[$0] ?? HostStats()) }, duration: clock.now - start)
+        await observer.runFinished(recap)
+        return recap
+    }
+
+    /// Rolls every host back over `pool` (shared with a run in progress for
+    /// `rollback: on_failure`); returns each host's counts.
+    func execute(pool: AgentPool) async -> [String: HostStats] {
+        let hosts = journals.keys.sorted()
         await observer.taskStarted(title, task: nil, hosts: hosts.count, handler: false)
         var stats: [String: HostStats] = [:]
         await withTaskGroup(of: (String, HostStats).self) { group in
@@ -44,11 +56,7 @@ public struct RollbackRunner: Sendable {
                 if let host = pending.next() { group.addTask { (host, await rollBack(host, pool: pool)) } }
             }
         }
-        await pool.closeAll()
-        await connector.shutdown()
-        let recap = RunRecap(hosts: hosts.map { ($0, stats[$0] ?? HostStats()) }, duration: clock.now - start)
-        await observer.runFinished(recap)
-        return recap
+        return stats
     }
 
     private func rollBack(_ host: String, pool: AgentPool) async -> HostStats {

@@ -14,8 +14,8 @@ public protocol HostConnector: Sendable {
 actor AgentPool {
     private struct Key: Hashable { var host: String; var become: BecomeSpec? }
     private var agents: [Key: Swift.Task<AgentClient, any Error>] = [:]
-    private let connector: any HostConnector
-    private let script: AgentScript
+    let connector: any HostConnector
+    let script: AgentScript
 
     init(connector: any HostConnector, script: AgentScript) {
         self.connector = connector

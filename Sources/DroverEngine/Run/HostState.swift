@@ -18,6 +18,8 @@ struct HostState: Sendable {
     var notified: OrderedSet<String> = []
     /// The last failure, for `ansible_failed_task` / `ansible_failed_result` in rescue.
     var lastFailure: (task: Value, result: Value)?
+    /// What this run changed on the host, for `rollback: on_failure`.
+    var journal: [UndoRecord] = []
 
     var isActive: Bool { !failed && !unreachable && !ended }
 }

@@ -113,6 +113,9 @@ extension PlayRunner {
     func apply(_ result: HostTaskResult, task: Task, to host: String, counted: Bool, rescuable: Bool = false) -> TaskOutcome {
         var state = hosts[host]!
         if let name = task.keywords["register"]?.text { state.hostFacts[name] = result.result }
+        for entry in result.undo {
+            state.journal.append(UndoRecord(sequence: state.journal.count + 1, entry: entry, task: title(task, ExecutionScope())))
+        }
         state.facts.merge(result.facts) { _, new in new }
         state.hostFacts.merge(result.setFacts) { _, new in new }
         var outcome = TaskOutcome.ok

@@ -81,6 +81,7 @@ final class PlayRunner {
             try await flushHandlers(scope)
             try await runSection(play.postTasks, scope)
             try await flushHandlers(scope)
+            try await rollBackFailedBatch()
         }
     }
 
@@ -92,6 +93,33 @@ final class PlayRunner {
     private func runSection(_ nodes: [TaskNode], _ scope: ExecutionScope) async throws {
         guard !stopped else { return }
         try await runNodes(nodes, scope: scope, on: batch.filter { hosts[$0]!.isActive })
+    }
+
+    /// `rollback: on_failure`: when a host of the batch failed, every host of
+    /// the batch is rolled back (its journal of this run, newest first) and
+    /// the run stops there.
+    func rollBackFailedBatch() async throws {
+        guard play.keywords["rollback"]?.text == "on_failure" else { return }
+        let failed = batch.filter { hosts[$0]!.failed || hosts[$0]!.unreachable }
+        guard !failed.isEmpty else { return }
+        var journals: [String: [UndoRecord]] = [:]
+        for host in batch where !hosts[host]!.unreachable && !hosts[host]!.journal.isEmpty {
+            journals[host] = hosts[host]!.journal
+        }
+        await observer.message("rollback: on_failure: \(failed.joined(separator: ", ")) failed, so the batch's changes are undone and the run stops")
+        var runner = RollbackRunner(journals: journals, inventory: inventory, connector: pool.connector, script: pool.script,
+                                    observer: observer, title: "rollback: on_failure")
+        runner.checkMode = options.checkMode
+        runner.force = false
+        runner.forks = options.forks
+        let stats = await runner.execute(pool: pool)
+        for (host, s) in stats {
+            hosts[host]!.stats.changed += s.changed
+            hosts[host]!.stats.failed += s.failed
+            hosts[host]!.journal = []
+        }
+        stopped = true
+        abortRun = true
     }
 
     func serialSteps() throws -> [SerialStep] {

@@ -59,7 +59,8 @@ extension TaskRunner {
                 await inv.pool.forget(target)
                 return try await agentFor(target, inv, variables)
             }
-            var result = try await HostReconnect.$handler.withValue(reconnect) {
+            // A handler bound by the caller (tests) wins.
+            var result = try await HostReconnect.$handler.withValue(HostReconnect.handler ?? reconnect) {
                 try await runWithRetries(module, context, inv, variables)
             }
             let registerName = task.keywords["register"]?.text

@@ -1,0 +1,133 @@
+import DroverCore
+@testable import DroverEngine
+@testable import DroverStore
+import DroverTestSupport
+import Foundation
+import Testing
+
+@Suite("drover logs and drover diff")
+struct LogsAndDiffTests {
+    @Test("logs select results by host, task number or title, and stream")
+    func logs() async throws {
+        let temp = try TemporaryStore("logs")
+        defer { temp.close() }
+        let id = try await record(temp.store, [
+            report("h1", "gather", .ok, module: "debug"),
+            report("h1", "build app", .changed, stdout: "built h1\n", stderr: "warn h1\n", rc: 0),
+            report("h2", "build app", .changed, stdout: "built h2\n", stderr: "", rc: 0),
+            report("h1", "build docs", .changed, stdout: "docs\n", rc: 0),
+        ])
+        func select(_ host: String? = nil, _ task: String? = nil, stderr: Bool = false) throws -> [String] {
+            try temp.store.logs(id, LogSelection(host: host, task: task, stderr: stderr)).filter(\.recorded).map {
+                "\($0.host) \($0.task): " + String(decoding: try temp.store.output(resultID: $0.resultID, stderr: stderr), as: UTF8.self)
+            }
+        }
+        #expect(try select() == ["h1 build app: built h1\n", "h2 build app: built h2\n", "h1 build docs: docs\n"])
+        #expect(try select("h2") == ["h2 build app: built h2\n"])
+        #expect(try select(nil, "2") == ["h1 build app: built h1\n", "h2 build app: built h2\n"])
+        #expect(try select(nil, "build app") == ["h1 build app: built h1\n", "h2 build app: built h2\n"])
+        #expect(try select(nil, "BUILD") == ["h1 build app: built h1\n", "h2 build app: built h2\n", "h1 build docs: docs\n"])
+        #expect(try select("h1", "build app", stderr: true) == ["h1 build app: warn h1\n"])
+        // The debug task recorded no stdout; it matches but has nothing to print.
+        let gather = try temp.store.logs(id, LogSelection(task: "gather"))
+        #expect(gather.count == 1 && !gather[0].recorded)
+        #expect(gather[0].header == "==> [h1] gather <==")
+        let entry = try #require(try temp.store.logs(id, LogSelection(host: "h1", task: "build app")).first)
+        #expect(entry.size == 9)
+
+        #expect(throws: StoreError.self) { try temp.store.logs(id + 1, LogSelection()) }
+        do {
+            _ = try temp.store.logs(id, LogSelection(host: "h9"))
+            Issue.record("an unknown host should throw")
+        } catch let error as StoreError {
+            #expect(error.message.contains("its hosts are: h1, h2"))
+        }
+        do {
+            _ = try temp.store.logs(id, LogSelection(task: "deploy"))
+            Issue.record("an unknown task should throw")
+        } catch let error as StoreError {
+            #expect(error.message.contains("1 gather, 2 build app, 3 build docs"), "\(error.message)")
+        }
+        #expect(throws: StoreError.self) { try temp.store.logs(id, LogSelection(task: "7")) }
+    }
+
+    @Test("diff reports new failures first, fixed ones, status changes, changed output, and what only one run has")
+    func diff() async throws {
+        let temp = try TemporaryStore("diff")
+        defer { temp.close() }
+        let a = try await record(temp.store, [
+            report("h1", "install", .changed, stdout: "v1\n", rc: 0),
+            report("h2", "install", .changed, stdout: "v1\n", rc: 0),
+            report("h3", "install", .changed, stdout: "v1\n", rc: 0),
+            report("h1", "migrate", .failed, stderr: "locked\n", rc: 3, msg: "non-zero return code"),
+            report("h2", "migrate", .ok, stdout: "one\ntwo\nthree\nfour\nfive\nsix\nseven\n", rc: 0),
+            report("h1", "restart", .changed, rc: 0),
+            report("h1", "restart", .changed, rc: 0),
+            report("h1", "old task", .ok, rc: 0),
+            report("h1", "loop", .ok, item: "a"),
+            report("h1", "loop", .ok, item: "b"),
+        ])
+        let b = try await record(temp.store, [
+            report("h1", "install", .changed, stdout: "v1\n", rc: 0),
+            report("h2", "install", .failed, stdout: "v2\n", stderr: "conflict\n", rc: 1, msg: "package conflict\nmore"),
+            report("h4", "install", .changed, stdout: "v1\n", rc: 0),
+            report("h1", "migrate", .ok, rc: 0),
+            report("h2", "migrate", .ok, stdout: "one\ntwo\nthree\nFOUR\nfive\nsix\nseven\neight\n", rc: 0),
+            report("h1", "restart", .changed, rc: 0),
+            report("h1", "restart", .ok, rc: 0),
+            report("h1", "new task", .ok, rc: 0),
+            report("h1", "loop", .ok, item: "a"),
+            report("h1", "loop", .failed, item: "c", ignored: true),
+        ])
+        let diff = try temp.store.diff(a, b)
+        #expect(!diff.isEmpty)
+        #expect(diff.newFailures.map(\.key.label) == ["[h2] install"])
+        #expect(diff.newFailures.first?.after.msg == "package conflict\nmore")
+        #expect(diff.fixedFailures.map(\.key.label) == ["[h1] migrate"])
+        #expect(diff.statusChanges.map(\.key.label) == ["[h1] restart #2"])
+        #expect(diff.changedOutputs.map(\.key.label) == ["[h2] install", "[h2] migrate"])
+        let migrate = try #require(diff.changedOutputs.last)
+        #expect(migrate.diff == ["@@ -1,7 +1,8 @@", " one", " two", " three", "-four", "+FOUR", " five", " six", " seven", "+eight"])
+        #expect(diff.onlyInA.map(\.label) == ["[h1] old task", "[h1] loop (item=b)"])
+        #expect(diff.onlyInB.map(\.label) == ["[h1] new task", "[h1] loop (item=c)"])
+        #expect(diff.hostsOnlyInA == ["h3"])
+        #expect(diff.hostsOnlyInB == ["h4"])
+        #expect(diff.compared == 7)
+
+        let lines = diff.lines
+        #expect(lines.first == "new failures (1):")
+        #expect(lines[1] == "  [h2] install: changed rc=0 → failed rc=1: package conflict …")
+        let order = ["new failures", "fixed", "status changes", "changed output", "tasks only in run \(a)", "tasks only in run \(b)",
+                     "hosts only in run \(a)", "hosts only in run \(b)", "runs \(a) and \(b) differ"]
+        let positions = order.map { title in lines.firstIndex { $0.hasPrefix(title) } ?? -1 }
+        #expect(positions == positions.sorted() && !positions.contains(-1), "\(lines.joined(separator: "\n"))")
+
+        let same = try temp.store.diff(a, a)
+        #expect(same.isEmpty)
+        #expect(same.lines == ["runs \(a) and \(a) do not differ (10 results compared)"])
+        #expect(throws: StoreError.self) { try temp.store.diff(a, b + 1) }
+    }
+
+    @Test("unified diffs have diff -u hunks with three lines of context, and are cut short")
+    func unified() {
+        let before = (1...30).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        var lines = (1...30).map { "line \($0)" }
+        lines[1] = "LINE 2"
+        lines[24] = "LINE 25"
+        lines.remove(at: 27)
+        let after = lines.joined(separator: "\n") + "\n"
+        let diff = RunDiffLines.unified(before, after, maxLines: 100)
+        #expect(diff == [
+            "@@ -1,5 +1,5 @@", " line 1", "-line 2", "+LINE 2", " line 3", " line 4", " line 5",
+            "@@ -22,9 +22,8 @@", " line 22", " line 23", " line 24", "-line 25", "+LINE 25", " line 26", " line 27",
+            "-line 28", " line 29", " line 30",
+        ])
+        let cut = RunDiffLines.unified(before, after, maxLines: 4)
+        #expect(cut.count == 5 && cut.last?.hasPrefix("… 14 more diff lines") == true)
+        #expect(RunDiffLines.unified("", "new\n") == ["@@ -0,0 +1 @@", "+new"])
+        #expect(RunDiffLines.unified("a\n", "a") == ["\\ no newline at the end of run B's output"])
+        // Too big for the table: still a correct diff, as removals then additions.
+        let big = RunDiffLines.edits((0..<3000).map(String.init), (0..<3000).map { "x\($0)" }, cellLimit: 1000)
+        #expect(big.count == 6000)
+    }
+}
