@@ -5,7 +5,7 @@ import GRDB
 
 /// Records a run while it happens: every event is passed on to the next
 /// observer (the console) and queued; queued results are written many per
-/// transaction (every 250 rows or 200 ms), so recording does not slow the run.
+/// transaction (every 250 rows or 1 s), so recording does not slow the run.
 public actor RunRecorder: RunObserver {
     public nonisolated let runID: Int64
     let store: Store
@@ -16,6 +16,10 @@ public actor RunRecorder: RunObserver {
     private var taskIndexes: [String: Int] = [:]
     private var lastTaskIndex = 0
     private var flushScheduled = false
+    /// What recording cost: results written, transactions, time spent writing.
+    public private(set) var recordedResults = 0
+    public private(set) var transactions = 0
+    public private(set) var writeTime: Duration = .zero
     /// Results bigger than this go to the blob directory.
     static let inlineLimit = 64 * 1024
 
@@ -66,7 +70,7 @@ public actor RunRecorder: RunObserver {
         } else if !flushScheduled {
             flushScheduled = true
             Swift.Task { [weak self] in
-                try? await Swift.Task.sleep(for: .milliseconds(200))
+                try? await Swift.Task.sleep(for: .seconds(1))
                 await self?.flush()
             }
         }
@@ -111,10 +115,15 @@ public actor RunRecorder: RunObserver {
         pending = []
         let id = runID
         let blobs = store.blobs
+        let clock = ContinuousClock()
+        let start = clock.now
         do {
             try await store.pool.write { db in
                 for row in rows { try row.insert(into: db, run: id, blobs: blobs) }
             }
+            recordedResults += rows.count
+            transactions += 1
+            writeTime += clock.now - start
         } catch {
             await next.message("warning: results could not be recorded: \(error)")
         }

@@ -108,6 +108,11 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if !json { Output.line("run \(recorder.runID) recorded: `drover show \(recorder.runID)`") }
+        if verbose > 0 && !json {
+            let share = Double((await recorder.writeTime).milliseconds) / Double(max(1, recap.duration.milliseconds)) * 100
+            Output.line("recording: \(await recorder.recordedResults) results in \(await recorder.transactions) transactions, "
+                + "\(await recorder.writeTime.milliseconds) ms writing (\(String(format: "%.1f", share))% of the run's wall time)")
+        }
         if recap.exitCode != 0 { throw ExitCode(recap.exitCode) }
     }
 }

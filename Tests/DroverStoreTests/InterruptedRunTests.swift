@@ -1,0 +1,56 @@
+import DroverStore
+import DroverTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// A controller killed in the middle of a run leaves a consistent database,
+/// and its run is marked `interrupted` when drover next starts.
+@Suite("A killed controller")
+struct InterruptedRunTests {
+    static var drover: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drover").path
+    }
+
+    @Test("SIGKILL mid-run: the database passes integrity_check and the run becomes interrupted")
+    func killedMidRun() async throws {
+        let home = try scratchDirectory("killed-home")
+        let dir = try scratchDirectory("killed")
+        try """
+            - hosts: h19:h20
+              gather_facts: false
+              tasks:
+                - command: "true"
+                - shell: echo started; sleep 30
+            """.write(toFile: "\(dir)/site.yml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.drover)
+        process.arguments = ["run", "\(dir)/site.yml", "-i", TestHosts.path("inventory")]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DROVER_HOME"] = home
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the first task's results are in the store, then kill.
+        let store = try Store(home: home)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let run = try store.runs(RunFilter()).first, try !store.results(run.id).isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let queue = try DatabaseQueue(path: "\(home)/drover.sqlite")
+        let check = try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        #expect(check == "ok")
+        #expect(try store.runs(RunFilter()).first?.status == "running")
+        // The next drover command marks it.
+        let listed = try DroverTestSupport.run(Self.drover, ["runs"], environment: environment)
+        #expect(listed.output.contains("interrupted"), "\(listed.output)")
+        let interrupted = try #require(try store.runs(RunFilter()).first)
+        #expect(interrupted.status == "interrupted")
+        #expect(try store.results(interrupted.id).count == 2)
+    }
+}
