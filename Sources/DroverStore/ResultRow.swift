@@ -25,6 +25,7 @@ struct ResultRow: Sendable {
     var started: Date?
     var ended: Date
     var undo: [UndoEntry]
+    var collected: [CollectedLog]
 
     init(_ report: HostTaskReport, play: String, taskIndex: Int, sequence: Int) {
         self.play = play
@@ -56,6 +57,7 @@ struct ResultRow: Sendable {
         }
         started = report.started
         ended = Date()
+        collected = report.collected
     }
 
     func insert(into db: Database, run: Int64, blobs: BlobStore) throws {
@@ -75,6 +77,12 @@ struct ResultRow: Sendable {
             """, arguments: [run, sequence, taskIndex, play, task, location, module, host, delegatedTo, item, status,
                              ignored, rc, out, outBlob, err, errBlob, msg, result, diff, started, ended])
         let resultID = db.lastInsertedRowID
+        for log in collected {
+            let digest = try blobs.put(log.content)
+            try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [digest, log.content.count])
+            try db.execute(sql: "INSERT INTO collected_logs (run_id, host, source, content_blob, size, collected_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [run, host, log.source, digest, log.content.count, ended])
+        }
         for (offset, entry) in undo.enumerated() {
             let encoded = entry.encoded
             var blob: String?

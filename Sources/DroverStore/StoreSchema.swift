@@ -84,6 +84,19 @@ enum StoreSchema {
                 t.add(column: "rolled_back_by", .integer)
             }
         }
+        registerV2(in: &migrator)
+        migrator.registerMigration("v4 collected logs") { db in
+            try db.create(table: "collected_logs") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("run_id", .integer).notNull().references("runs", onDelete: .cascade)
+                t.column("host", .text).notNull()
+                t.column("source", .text).notNull()  // a path, or journal:UNIT
+                t.column("content_blob", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("collected_at", .datetime).notNull()
+            }
+            try db.create(index: "collected_logs_run", on: "collected_logs", columns: ["run_id", "host"])
+        }
         return migrator
     }
 }

@@ -20,6 +20,8 @@ public struct ModuleContext: Sendable {
     public let environment: [(String, String)]
     /// Controller-side directories searched for `src:` (role files/ first).
     public let searchPaths: [String]
+    /// When the run started (`collect` gathers journal lines from then).
+    public var runStarted = Date()
 
     /// A controller-side file named by `src`, found as Ansible finds it:
     /// absolute, else under each search path's `subdirectory` then itself.
@@ -60,5 +62,6 @@ public enum ModuleRegistry {
         "ping": PingModule(),
         "setup": SetupModule(),
         "set_fact": SetFactModule(),
+        "collect": CollectModule(),
     ]
 }

@@ -16,6 +16,8 @@ public struct ModuleResult: Sendable {
     public var undo: [UndoEntry] = []
     /// `set_fact`: variables to store for the host.
     public var facts: OrderedDictionary<String, Value> = [:]
+    /// Logs brought back by `collect` (stored as blobs, not in the result).
+    public var collected: [CollectedLog] = []
 
     public init(changed: Bool = false, failed: Bool = false, msg: String? = nil,
                 values: OrderedDictionary<String, Value> = [:]) {
@@ -38,6 +40,18 @@ public struct ModuleResult: Sendable {
         if let msg { d["msg"] = .string(msg) }
         if !diffs.isEmpty { d["diff"] = .list(diffs.map(\.value)) }
         return .dict(d)
+    }
+}
+
+/// A remote log file or journal excerpt brought into the store.
+public struct CollectedLog: Sendable, Equatable {
+    /// The path, or `journal:UNIT`.
+    public var source: String
+    public var content: [UInt8]
+
+    public init(source: String, content: [UInt8]) {
+        self.source = source
+        self.content = content
     }
 }
 

@@ -105,6 +105,10 @@ extension PlayRunner {
             guard let result = results[host] else { continue }
             outcomes[host] = apply(result, task: task, to: host, counted: true, rescuable: scope.rescuable)
         }
+        let failedHosts = runners.filter { results[$0]?.status == .failed && results[$0]?.ignored == false }
+        if !failedHosts.isEmpty, let spec = play.keywords["collect_on_failure"], task.module != "collect" {
+            await collectOnFailure(spec, hosts: failedHosts, scope: scope)
+        }
         await decide(outcomes)
     }
 
@@ -161,6 +165,39 @@ extension PlayRunner {
                 await observer.message("max_fail_percentage \(limit)% exceeded (\(failed) of \(of) hosts failed): the run stops")
             case .allHostsFailed:
                 await observer.message("NO MORE HOSTS LEFT")
+            }
+        }
+    }
+
+    /// `collect_on_failure:` (paths, globs, `journal: UNIT`): the failed
+    /// hosts' logs go into the store; stats and host state do not change.
+    func collectOnFailure(_ spec: Value, hosts: [String], scope: ExecutionScope) async {
+        var paths: [Value] = []
+        var journals: [String] = []
+        for entry in LoopItems.list(spec) {
+            switch entry {
+            case .dict(let d):
+                if let unit = d["journal"] { journals.append(unit.text) }
+                if let more = d["paths"] { paths += LoopItems.list(more) }
+            default: paths.append(entry)
+            }
+        }
+        var argumentSets: [OrderedDictionary<String, Value>] = journals.map { ["journal": .string($0)] }
+        if !paths.isEmpty { argumentSets.insert(["paths": .list(paths)], at: 0) }
+        let snapshot = hostVarsSnapshot()
+        for arguments in argumentSets {
+            let collect = Task(name: "collect_on_failure", module: "collect", moduleAsWritten: "collect", arguments: arguments,
+                               keywords: [:], location: play.location)
+            await observer.taskStarted("collect_on_failure", task: collect, hosts: hosts.count, handler: false)
+            var collectScope = scope
+            collectScope.conditions = []
+            let invocations = hosts.map { host in
+                TaskInvocation(task: collect, title: "collect_on_failure", scope: collectScope, host: host,
+                               variables: variables(for: host, task: collect, scope: collectScope, snapshot: snapshot),
+                               inventory: inventory, options: options, pool: pool, observer: observer)
+            }
+            await withTaskGroup(of: Void.self) { group in
+                for inv in invocations { group.addTask { _ = await TaskRunner.run(inv) } }
             }
         }
     }

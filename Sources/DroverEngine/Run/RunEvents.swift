@@ -24,6 +24,8 @@ public struct HostTaskReport: Sendable {
     public var location: SourceLocation?
     /// What the task changed, for the undo journal.
     public var undo: [UndoEntry] = []
+    /// Logs the task collected.
+    public var collected: [CollectedLog] = []
     public var started: Date?
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import DroverCore
 import OrderedCollections
 
@@ -12,6 +13,7 @@ public struct RunOptions: Sendable {
     /// Hosts allowed by --limit (nil: all).
     public var limit: Set<String>?
     public var startAtTask: String?
+    public var startedAt = Date()
     /// `--step`: asked before each task whether to run it.
     public var stepPrompt: (@Sendable (String) async -> StepAnswer)?
 

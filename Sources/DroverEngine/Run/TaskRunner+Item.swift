@@ -53,7 +53,7 @@ extension TaskRunner {
                 host: inv.host, agent: agent, arguments: ModuleArguments(arguments, module: task.module), task: task,
                 checkMode: checkMode, diffMode: diffMode, variables: variables,
                 environment: try environment(inv, variables),
-                searchPaths: searchPaths(inv))
+                searchPaths: searchPaths(inv), runStarted: inv.options.startedAt)
             // reboot (and anything else that drops the agent) reconnects through the pool.
             let reconnect: @Sendable (String) async throws -> AgentClient = { _ in
                 await inv.pool.forget(target)
@@ -77,6 +77,7 @@ extension TaskRunner {
             report.result = result.registered
             report.diffs = result.diffs
             report.undo = result.undo
+            report.collected = result.collected
             // Ansible's default output shows debug and assert results in full.
             report.showResult = task.module == "debug" || task.module == "assert"
             report.ignored = result.failed && ignoreErrors(inv)
