@@ -12,6 +12,7 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
         case inventoryNotFound = "inventory_not_found"
         case badPattern = "bad_pattern"
         case noHostsMatched = "no_hosts_matched"
+        case undefinedVariable = "undefined_variable"
     }
 
     public let code: Code

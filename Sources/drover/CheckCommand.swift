@@ -1,11 +1,12 @@
 import ArgumentParser
 import DroverCore
+import Foundation
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check a playbook without running it (like ansible-playbook --syntax-check, and stricter).",
-        discussion: "Reads the playbook, its imports and roles, and checks every keyword, module and argument; with -i also that each play's hosts pattern matches. Nothing is contacted."
+        discussion: "Reads the playbook, its imports and roles, and checks every keyword, module and argument; with -i also that each play's hosts pattern matches and that every variable a task reads is defined somewhere (or guarded by default / is defined). Nothing is contacted."
     )
 
     @OptionGroup var playbook: PlaybookOptions
@@ -15,9 +16,12 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try playbook.parse()
-        let loaded: Inventory?
+        var loaded: Inventory?
         do {
             loaded = inventory.isEmpty ? nil : try Inventory.load(inventory)
+            if loaded != nil {
+                try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded!, besidePlaybook: true)
+            }
         } catch let error as InputError {
             throw ValidationError(error.description)
         }
@@ -34,6 +38,17 @@ struct CheckCommand: ParsableCommand {
                 }
             }
             Output.line(line)
+        }
+        if let loaded {
+            let (errors, skipped) = PlaybookVariableCheck.check(parsed, inventory: loaded, extraVars: Set(try playbook.extraVariables().keys))
+            for play in skipped {
+                Output.line("play #\(play): variables not checked (it includes files or variables at run time)")
+            }
+            if !errors.isEmpty {
+                throw ValidationError(errors.map(\.description).joined(separator: "\n"))
+            }
+        } else {
+            Output.line("variables not checked: give the inventory with -i to check them too")
         }
         Output.line("playbook: \(parsed.path): \(parsed.plays.count) play(s), \(taskCount) task(s), no errors")
     }
