@@ -14,8 +14,14 @@ struct CancellationTests {
             let ssh = try await SSHConnection.connect(to: TestHosts.target(16))
             liveness = ssh.threadLiveness
             #expect(liveness.isRunning)
-            let running = Task { try await ssh.exec("sleep 30") }
-            try await Task.sleep(for: .milliseconds(300))
+            // Cancel once the command really runs (on a loaded machine opening
+            // the channel alone can take seconds, and is not interruptible).
+            let started = StartedFlag()
+            let running = Task {
+                try await ssh.exec("echo started; sleep 30") { _, _ in started.set() }
+            }
+            for _ in 0..<600 where !started.isSet { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(started.isSet)
             let start = clock.now
             running.cancel()
             let outcome = await running.result
@@ -24,7 +30,7 @@ struct CancellationTests {
             // The session is still usable after a cancelled command.
             #expect(try await ssh.exec("echo ok").stdoutText == "ok\n")
         }
-        // 1 s when the machine is idle; the margin covers the whole suite running on 2 cores.
+        // The command would run 30 s; cancelling takes well under 1 s idle.
         #expect(cancelledAfter < .seconds(2))
         // The connection is gone: its thread must end too.
         for _ in 0..<100 where liveness.isRunning {
@@ -42,4 +48,12 @@ struct CancellationTests {
         task.cancel()
         await #expect(throws: CancellationError.self) { _ = try await task.value }
     }
+}
+
+/// Set from the connection's thread when output arrives.
+final class StartedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
