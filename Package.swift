@@ -102,6 +102,7 @@ let package = Package(
                 "DroverSSH",
                 "DroverTestSupport",
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

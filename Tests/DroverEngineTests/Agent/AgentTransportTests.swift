@@ -1,3 +1,4 @@
+import Crypto
 import DroverEngine
 import DroverSSH
 import DroverTestSupport
@@ -59,6 +60,20 @@ struct AgentTransportTests {
         }
         // Timing is for the notes only (bench/ measures it); tests do not time.
         print("warm exec round trip: \(elapsed / 200)")
+    }
+
+    @Test("8 MiB of binary output and 4 MiB of stdin cross the agent channel intact", arguments: ["ssh", "local"])
+    func largeTransfers(kind: String) async throws {
+        let agent = kind == "ssh"
+            ? try await Self.sshAgent(15)
+            : AgentClient(try await LocalAgentTransport.start(hostName: "localhost", script: Self.script))
+        let out = try await agent.exec("head -c 8388608 /dev/urandom | tee /tmp/drover-big-\(kind) ; sha256sum < /tmp/drover-big-\(kind) | cut -c1-64 >&2; rm -f /tmp/drover-big-\(kind)")
+        #expect(out.stdout.count == 8 * 1024 * 1024)
+        #expect(out.stderrText.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256.hash(data: out.stdout).map { String(format: "%02x", $0) }.joined())
+        let input = (0..<(4 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 2) }
+        let echoed = try await agent.exec("sha256sum | cut -c1-64", stdin: input)
+        #expect(echoed.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined())
+        await agent.transport.close()
     }
 
     @Test("a local agent that dies is reported, not waited on forever")
