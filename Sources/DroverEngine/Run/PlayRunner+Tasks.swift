@@ -120,8 +120,14 @@ extension PlayRunner {
         for entry in result.undo {
             state.journal.append(UndoRecord(sequence: state.journal.count + 1, entry: entry, task: title(task, ExecutionScope())))
         }
-        state.facts.merge(result.facts) { _, new in new }
-        state.hostFacts.merge(result.setFacts) { _, new in new }
+        // delegate_facts: gathered or set facts belong to the delegated host.
+        if let target = result.delegatedTo, (task.keywords["delegate_facts"]?.isTruthy ?? false), hosts[target] != nil, target != host {
+            hosts[target]!.facts.merge(result.facts) { _, new in new }
+            hosts[target]!.hostFacts.merge(result.setFacts) { _, new in new }
+        } else {
+            state.facts.merge(result.facts) { _, new in new }
+            state.hostFacts.merge(result.setFacts) { _, new in new }
+        }
         var outcome = TaskOutcome.ok
         if counted {
             switch result.status {

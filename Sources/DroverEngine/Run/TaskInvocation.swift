@@ -27,4 +27,6 @@ struct HostTaskResult: Sendable {
     var facts: OrderedDictionary<String, Value> = [:]
     var setFacts: OrderedDictionary<String, Value> = [:]
     var undo: [UndoEntry] = []
+    /// Where the task ran, when delegated (for `delegate_facts`).
+    var delegatedTo: String?
 }

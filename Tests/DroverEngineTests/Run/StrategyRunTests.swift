@@ -235,6 +235,25 @@ struct StrategyRunTests {
         #expect(await asked.titles == ["run me", "skip me", "then continue"])
     }
 
+    @Test("delegate_facts: facts set for a delegated task belong to the delegated host")
+    func delegateFacts() async throws {
+        let harness = try PlaybookHarness("delegate-facts", hosts: [11, 12])
+        let (recap, _) = try await harness.run("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - set_fact: { marker: "from {{ inventory_hostname }}" }
+                  delegate_to: h12
+                  delegate_facts: true
+                  when: inventory_hostname == 'h11'
+                - assert: { that: ["marker is not defined"] }
+                  when: inventory_hostname == 'h11'
+                - assert: { that: ["marker == 'from h11'"] }
+                  when: inventory_hostname == 'h12'
+            """)
+        #expect(recap.exitCode == 0)
+    }
+
     @Test("tags select tasks; never runs only when asked; always always runs")
     func tags() async throws {
         let harness = try PlaybookHarness("tags", hosts: [13])
