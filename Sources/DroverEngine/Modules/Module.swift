@@ -63,5 +63,6 @@ public enum ModuleRegistry {
         "setup": SetupModule(),
         "set_fact": SetFactModule(),
         "collect": CollectModule(),
+        "include_vars": IncludeVarsModule(),
     ]
 }

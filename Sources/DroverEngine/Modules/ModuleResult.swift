@@ -16,6 +16,8 @@ public struct ModuleResult: Sendable {
     public var undo: [UndoEntry] = []
     /// `set_fact`: variables to store for the host.
     public var facts: OrderedDictionary<String, Value> = [:]
+    /// `include_vars`: variables for the host's include-vars layer.
+    public var includedVars: OrderedDictionary<String, Value> = [:]
     /// Logs brought back by `collect` (stored as blobs, not in the result).
     public var collected: [CollectedLog] = []
 

@@ -9,6 +9,8 @@ struct HostState: Sendable {
     var facts: OrderedDictionary<String, Value> = [:]
     /// set_fact and register results.
     var hostFacts: OrderedDictionary<String, Value> = [:]
+    /// include_vars results (their own precedence layer).
+    var includedVars: OrderedDictionary<String, Value> = [:]
     var stats = HostStats()
     var failed = false
     var unreachable = false

@@ -128,6 +128,7 @@ extension PlayRunner {
             state.facts.merge(result.facts) { _, new in new }
             state.hostFacts.merge(result.setFacts) { _, new in new }
         }
+        state.includedVars.merge(result.includedVars) { _, new in new }
         var outcome = TaskOutcome.ok
         if counted {
             switch result.status {

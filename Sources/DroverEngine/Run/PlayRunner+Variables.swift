@@ -16,6 +16,7 @@ extension PlayRunner {
         layers.roleVars = scope.roleVars
         layers.blockVars = scope.blockVars
         if case .dict(let vars)? = task.keywords["vars"] { layers.taskVars = vars }
+        layers.includeVars = state.includedVars
         layers.hostFacts = state.hostFacts
         layers.roleParameters = scope.roleParameters
         layers.extraVars = options.extraVars

@@ -27,6 +27,7 @@ struct HostTaskResult: Sendable {
     var facts: OrderedDictionary<String, Value> = [:]
     var setFacts: OrderedDictionary<String, Value> = [:]
     var undo: [UndoEntry] = []
+    var includedVars: OrderedDictionary<String, Value> = [:]
     /// Where the task ran, when delegated (for `delegate_facts`).
     var delegatedTo: String?
 }

@@ -86,7 +86,7 @@ extension TaskRunner {
             return HostTaskResult(status: report.status, ignored: report.ignored, changed: result.changed, result: result.registered,
                                   facts: task.module == "setup" ? result.facts : [:],
                                   setFacts: task.module == "set_fact" ? result.facts : [:], undo: result.undo,
-                                  delegatedTo: report.delegatedTo)
+                                  includedVars: result.includedVars, delegatedTo: report.delegatedTo)
         } catch let error as AgentError where error.isUnreachable {
             let ignore = (try? keyword("ignore_unreachable", inv, variables)?.isTruthy) ?? false
             let result: Value = .dict(["unreachable": .bool(true), "changed": .bool(false), "msg": .string(error.message)])

@@ -46,6 +46,7 @@ enum TaskRunner {
             total.undo += one.undo
             total.setFacts.merge(one.setFacts) { _, new in new }
             if !one.setFacts.isEmpty { current = current.adding(one.setFacts) }
+            total.includedVars.merge(one.includedVars) { _, new in new }
             if one.status == .failed { anyFailed = true }
             if one.status != .skipped { allSkipped = false }
             if let pause = loopControl["pause"].flatMap({ Double($0.text) }), pause > 0 {

@@ -254,6 +254,26 @@ struct StrategyRunTests {
         #expect(recap.exitCode == 0)
     }
 
+    @Test("include_vars loads a vars file (plain and under name:), above play vars, below set_fact")
+    func includeVars() async throws {
+        let harness = try PlaybookHarness("include-vars", hosts: [13])
+        try harness.write("vars/app.yml", "app_port: 8080\nlevel: included\n")
+        let (recap, observer) = try await harness.run("""
+            - hosts: all
+              gather_facts: false
+              vars: { level: play }
+              tasks:
+                - include_vars: app.yml
+                - include_vars: { file: app.yml, name: scoped }
+                - assert: { that: ["app_port == 8080", "level == 'included'", "scoped.app_port == 8080"] }
+                - set_fact: { level: fact }
+                - include_vars: app.yml
+                - assert: { that: ["level == 'fact'"] }
+            """)
+        let failures = await observer.reports.filter { $0.status == .failed }.map(\.result)
+        #expect(recap.exitCode == 0, "\(failures)")
+    }
+
     @Test("tags select tasks; never runs only when asked; always always runs")
     func tags() async throws {
         let harness = try PlaybookHarness("tags", hosts: [13])
