@@ -69,12 +69,13 @@ enum RunDiffLines {
         count == 0 ? "\(start),0" : count == 1 ? "\(start + 1)" : "\(start + 1),\(count)"
     }
 
-    /// The lines of `text`, and whether it ended with a newline.
+    /// The lines of `text`, and whether it ended with a newline (or is empty).
     static func lines(_ text: String) -> ([String], Bool) {
         var parts = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let newline = text.hasSuffix("\n")
         if newline || text.isEmpty { parts.removeLast() }
-        return (parts, newline)
+        // An empty text has no last line to lack a newline.
+        return (parts, newline || text.isEmpty)
     }
 
     /// An edit script turning `a` into `b`.

@@ -22,6 +22,10 @@ public struct ModuleContext: Sendable {
     public let searchPaths: [String]
     /// When the run started (`collect` gathers journal lines from then).
     public var runStarted = Date()
+    /// A new agent for the host after a module's own command ended the
+    /// connection (reboot): the engine drops the dead agent, connects again
+    /// and keeps the new one for the next tasks.
+    public var reconnect: (@Sendable () async throws -> AgentClient)?
 
     /// A controller-side file named by `src`, found as Ansible finds it:
     /// absolute, else under each search path's `subdirectory` then itself.

@@ -3,25 +3,6 @@ import DroverSSH
 import Foundation
 import OrderedCollections
 
-/// How a module gets a new agent for its host after its own command ended
-/// the connection (reboot). The engine owns connections, so it binds the
-/// handler around a module's run: forget the host's dead agent, connect
-/// again, and keep the new agent for the next tasks. Tests may bind it too.
-/// (The lasting form of this is a `reconnect` closure in ModuleContext;
-/// `ModuleContext.reconnect` below is the one place that reads it.)
-public enum HostReconnect {
-    @TaskLocal public static var handler: (@Sendable (_ host: String) async throws -> AgentClient)?
-}
-
-extension ModuleContext {
-    /// The engine's reconnection for this task's host, when it offers one.
-    var reconnect: (@Sendable () async throws -> AgentClient)? {
-        guard let handler = HostReconnect.handler else { return nil }
-        let host = self.host
-        return { try await handler(host) }
-    }
-}
-
 /// reboot: ansible.builtin.reboot's action, run from the controller: read
 /// the boot id, run the shutdown command, then reconnect until the boot id
 /// changed and the test command succeeds.

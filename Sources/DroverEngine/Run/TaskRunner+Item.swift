@@ -49,20 +49,18 @@ extension TaskRunner {
             if let delegate, delegate != inv.host { report.delegatedTo = delegate }
             let target = delegate ?? inv.host
             let agent = try await agentFor(target, inv, variables)
-            let context = ModuleContext(
+            // reboot (and anything else that drops the agent) reconnects through the pool.
+            let reconnect: @Sendable () async throws -> AgentClient = {
+                await inv.pool.forget(target)
+                return try await agentFor(target, inv, variables)
+            }
+            var context = ModuleContext(
                 host: inv.host, agent: agent, arguments: ModuleArguments(arguments, module: task.module), task: task,
                 checkMode: checkMode, diffMode: diffMode, variables: variables,
                 environment: try environment(inv, variables),
                 searchPaths: searchPaths(inv), runStarted: inv.options.startedAt)
-            // reboot (and anything else that drops the agent) reconnects through the pool.
-            let reconnect: @Sendable (String) async throws -> AgentClient = { _ in
-                await inv.pool.forget(target)
-                return try await agentFor(target, inv, variables)
-            }
-            // A handler bound by the caller (tests) wins.
-            var result = try await HostReconnect.$handler.withValue(HostReconnect.handler ?? reconnect) {
-                try await runWithRetries(module, context, inv, variables)
-            }
+            context.reconnect = reconnect
+            var result = try await runWithRetries(module, context, inv, variables)
             let registerName = task.keywords["register"]?.text
             let evalVars = registerName.map { variables.adding([$0: result.registered]) } ?? variables
             if let changedWhen = task.keywords["changed_when"] {

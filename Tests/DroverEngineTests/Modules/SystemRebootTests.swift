@@ -9,25 +9,9 @@ extension SystemModuleTests {
     /// reboot without rebooting this machine: the "reboot command" writes a
     /// new boot id and kills the task's agent (so the connection really
     /// dies), the boot time command reads that id, and the module has to
-    /// reconnect through `HostReconnect` to prove the host is back.
+    /// reconnect through the engine's agent pool to prove the host is back.
     @Suite("reboot")
     struct Reboot {
-        /// Reconnections the module asked for; closes them at the end.
-        actor Reconnections {
-            var count = 0
-            var connections: [SSHConnection] = []
-            func connect(_ host: String) async throws -> AgentClient {
-                count += 1
-                let connection = try await SSHConnection.connect(to: TestHosts.target(SystemModuleTests.host, name: host, timeout: .seconds(3)))
-                connections.append(connection)
-                return AgentClient(try await SSHAgentTransport.start(on: connection, script: PlaybookHarness.script))
-            }
-            func closeAll() async {
-                for c in connections { await c.close() }
-                connections = []
-            }
-        }
-
         static func fixture() throws -> String {
             let dir = try scratchDirectory("reboot")
             try "1\n".write(toFile: "\(dir)/boot_id", atomically: true, encoding: .utf8)
@@ -56,15 +40,11 @@ extension SystemModuleTests {
             let dir = try Self.fixture()
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let harness = try PlaybookHarness("reboot", hosts: [SystemModuleTests.host])
-            let reconnections = Reconnections()
-            let r = try await HostReconnect.$handler.withValue({ host in try await reconnections.connect(host) }) {
-                try await SystemModuleTests.task(harness, Self.task(dir, ", post_reboot_delay: 0, reboot_timeout: 60"))
-            }
-            await reconnections.closeAll()
+            // The engine reconnects through its agent pool.
+            let r = try await SystemModuleTests.task(harness, Self.task(dir, ", post_reboot_delay: 0, reboot_timeout: 60"))
             #expect(r.status == .changed, "\(r.result)")
             #expect(r["rebooted"] == .bool(true))
             if case .int(let elapsed)? = r["elapsed"] { #expect(elapsed >= 0 && elapsed < 60) } else { Issue.record("no elapsed: \(r.result)") }
-            #expect(await reconnections.count >= 1, "the old agent should have died, so a reconnection was needed")
             #expect(try String(contentsOfFile: "\(dir)/boot_id", encoding: .utf8) == "2\n")
         }
 
@@ -85,11 +65,7 @@ extension SystemModuleTests {
             #expect(try String(contentsOfFile: "\(dir)/boot_id", encoding: .utf8) == "2\n")
 
             // The "reboot" leaves the agent alone and the boot id as it was.
-            let reconnections = Reconnections()
-            r = try await HostReconnect.$handler.withValue({ host in try await reconnections.connect(host) }) {
-                try await SystemModuleTests.task(harness, "reboot: { reboot_command: /bin/true, boot_time_command: \"cat \(dir)/boot_id\", reboot_timeout: 2 }")
-            }
-            await reconnections.closeAll()
+            r = try await SystemModuleTests.task(harness, "reboot: { reboot_command: /bin/true, boot_time_command: \"cat \(dir)/boot_id\", reboot_timeout: 2 }")
             #expect(r.status == .failed)
             #expect(r["rebooted"] == .bool(true))
             #expect(r.failedMessage == "Timed out waiting for last boot time check (timeout=2)", "\(r.failedMessage)")
