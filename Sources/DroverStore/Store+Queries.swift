@@ -97,11 +97,15 @@ extension Store {
     }
 
     /// A run's task results in task order, then host.
-    public func results(_ id: Int64, host: String? = nil) throws -> [StoredResult] {
+    public func results(_ id: Int64, host: String? = nil, statuses: [String]? = nil) throws -> [StoredResult] {
         try pool.read { db in
             var sql = "SELECT * FROM task_results WHERE run_id = ?"
             var arguments: StatementArguments = [id]
             if let host { sql += " AND host = ?"; _ = arguments.append(contentsOf: [host]) }
+            if let statuses {
+                sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
+                _ = arguments.append(contentsOf: StatementArguments(statuses))
+            }
             sql += " ORDER BY task_index, host, seq"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 StoredResult(id: row["id"], taskIndex: row["task_index"], play: row["play"], task: row["task"], module: row["module"],

@@ -46,7 +46,9 @@ public final class Store: Sendable {
             for row in rows {
                 let pid: Int32 = row["pid"]
                 let hostName: String = row["host_name"]
-                if hostName == here && kill(pid, 0) == 0 && pid != getpid() { continue }
+                // Only this machine's runs: a controller elsewhere may still be running.
+                guard hostName == here else { continue }
+                if kill(pid, 0) == 0 && pid != getpid() { continue }
                 try db.execute(sql: "UPDATE runs SET status = 'interrupted', ended_at = COALESCE(ended_at, ?) WHERE id = ?",
                                arguments: [Date(), row["id"] as Int64])
                 count += 1

@@ -26,8 +26,19 @@ struct LogsCommand: ParsableCommand {
     @Flag(help: "Print stderr instead of stdout.")
     var stderr = false
 
+    @Flag(help: "Print the logs collected from hosts (collect, collect_on_failure) instead.")
+    var collected = false
+
+    func validate() throws {
+        if collected && (task != nil || stderr) { throw ValidationError("--collected takes only --host") }
+    }
+
     func run() throws {
         let store = try StoreOptions.open()
+        if collected {
+            try printCollected(store)
+            return
+        }
         let entries: [LogEntry]
         do {
             entries = try store.logs(runID, LogSelection(host: host, task: task, stderr: stderr))
@@ -43,6 +54,24 @@ struct LogsCommand: ParsableCommand {
         for entry in recorded {
             if recorded.count > 1 { FileHandle.standardError.write(Data((entry.header + "\n").utf8)) }
             Output.bytes(try store.output(resultID: entry.resultID, stderr: stderr))
+        }
+    }
+
+    /// Collected logs: exact bytes on stdout, a `==> [host] source <==` line on stderr before each.
+    private func printCollected(_ store: Store) throws {
+        do {
+            _ = try store.run(runID)
+        } catch let error as StoreError {
+            throw ValidationError(error.message)
+        }
+        let logs = try store.collectedLogs(runID, host: host)
+        if logs.isEmpty {
+            FileHandle.standardError.write(Data("run \(runID) collected no logs\(host.map { " from \($0)" } ?? "")\n".utf8))
+            return
+        }
+        for log in logs {
+            FileHandle.standardError.write(Data("==> [\(log.host)] \(log.source) (\(log.size) bytes) <==\n".utf8))
+            Output.bytes(try store.content(of: log))
         }
     }
 }

@@ -24,7 +24,7 @@ struct ShowCommand: ParsableCommand {
         Output.line("status: \(summary.status)\(summary.checkMode ? " (check mode)" : ""), by \(summary.user), started \(Period.format(summary.startedAt))"
             + (summary.endedAt.map { ", took \(Output.seconds(.milliseconds(Int($0.timeIntervalSince(summary.startedAt) * 1000))))" } ?? ""))
         if let parent = summary.parentRunID { Output.line("rollback of run \(parent)") }
-        let results = try store.results(runID)
+        let results = try store.results(runID, statuses: ["failed", "unreachable", "changed"])
         let failed = results.filter { $0.status == "failed" || $0.status == "unreachable" }
         let changed = results.filter { $0.status == "changed" }
         if !failed.isEmpty {

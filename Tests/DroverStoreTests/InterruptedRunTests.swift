@@ -51,6 +51,7 @@ struct InterruptedRunTests {
         #expect(listed.output.contains("interrupted"), "\(listed.output)")
         let interrupted = try #require(try store.runs(RunFilter()).first)
         #expect(interrupted.status == "interrupted")
-        #expect(try store.results(interrupted.id).count == 2)
+        // What was committed before the kill is still there.
+        #expect(try store.results(interrupted.id).count >= 1)
     }
 }

@@ -64,7 +64,7 @@ struct RecorderTests {
         #expect(secret.result.contains("censored"))
         #expect(try temp.store.output(resultID: secret.id, stderr: false).isEmpty)
 
-        let extraVars = try temp.database().read { db in
+        let extraVars = try await temp.database().read { db in
             try String.fetchOne(db, sql: "SELECT extra_vars FROM runs WHERE id = ?", arguments: [id])
         }
         #expect(extraVars?.contains("hunter2") == false)
@@ -87,13 +87,13 @@ struct RecorderTests {
         let started = ContinuousClock.now
         let id = try await record(temp.store, reports)
         let elapsed = ContinuousClock.now - started
-        let count = try temp.database().read { db in
+        let count = try await temp.database().read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task_results WHERE run_id = ?", arguments: [id])
         }
         #expect(count == 10_000)
         #expect(commits.count >= 1 && commits.count <= 10_000 / 250 + 2, "\(commits.count) commits")
         // Order of arrival is kept.
-        let seqs = try temp.database().read { db in
+        let seqs = try await temp.database().read { db in
             try Int.fetchAll(db, sql: "SELECT seq FROM task_results WHERE run_id = ? ORDER BY id", arguments: [id])
         }
         #expect(seqs == Array(1...10_000))
@@ -119,7 +119,7 @@ struct RecorderTests {
         #expect(try temp.store.output(resultID: results[0].id, stderr: true) == Array(big.utf8))
         let small1 = try #require(results.first { $0.task == "small" })
         #expect(try temp.store.output(resultID: small1.id, stderr: false) == Array(small.utf8))
-        let (refs, inlineBig, blobColumns) = try temp.database().read { db in
+        let (refs, inlineBig, blobColumns) = try await temp.database().read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blob_refs") ?? -1,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task_results WHERE length(stdout) > 65536") ?? -1,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task_results WHERE stdout_blob IS NOT NULL") ?? -1)
@@ -140,7 +140,7 @@ struct RecorderTests {
         await recorder.flush()
         let other = try await RunRecorder.start(store: temp.store, info: runInfo(), forwardingTo: NullObserver())
         // The first run's controller died (no such pid); the other's is alive (pid 1).
-        try temp.database().write { db in
+        try await temp.database().write { db in
             try db.execute(sql: "UPDATE runs SET pid = 2000000000 WHERE id = ?", arguments: [recorder.runID])
             try db.execute(sql: "UPDATE runs SET pid = 1 WHERE id = ?", arguments: [other.runID])
         }
@@ -161,7 +161,7 @@ struct RecorderTests {
         let a = try await record(temp.store, [report("web1", "t", .ok)], info: runInfo("web.yml"))
         let b = try await record(temp.store, [report("db1", "t", .failed, rc: 1)], info: runInfo("db.yml"))
         let c = try await record(temp.store, [report("web1", "t", .changed), report("db1", "t", .ok)], info: runInfo("web.yml"))
-        try temp.database().write { db in
+        try await temp.database().write { db in
             try db.execute(sql: "UPDATE runs SET started_at = ? WHERE id = ?", arguments: [Date(timeIntervalSinceNow: -10 * 86400), a])
         }
         func ids(_ change: (inout RunFilter) -> Void) throws -> [Int64] {
