@@ -57,7 +57,17 @@ struct RunCommand: AsyncParsableCommand {
         if step && json { throw ValidationError("--step asks on the terminal; it cannot be combined with --json") }
     }
 
+    /// ansible-playbook exits 1 for mistakes found before anything ran.
     func run() async throws {
+        do {
+            try await execute()
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("ERROR! \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func execute() async throws {
         let parsed = try playbook.parse()
         var loaded = try inventory.load()
         do {

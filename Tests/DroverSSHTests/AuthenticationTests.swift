@@ -40,7 +40,7 @@ struct AuthenticationTests {
         let dir = try scratchDirectory("wrongkey")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let key = "\(dir)/stranger"
-        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key])
+        try await run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key])
         let error = await #expect(throws: SSHError.self) {
             try await SSHConnection.connect(to: TestHosts.target(3, authentication: .privateKey(path: key)))
         }
@@ -92,7 +92,7 @@ struct AuthenticationTests {
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let added = try run("/usr/bin/ssh-add", [TestHosts.path("id_ecdsa")], environment: ["SSH_AUTH_SOCK": socket])
+        let added = try await run("/usr/bin/ssh-add", [TestHosts.path("id_ecdsa")], environment: ["SSH_AUTH_SOCK": socket])
         #expect(added.status == 0, "\(added.output)")
 
         let ssh = try await SSHConnection.connect(to: TestHosts.target(5, authentication: .agent(socket: socket)))

@@ -10,13 +10,13 @@ struct CommandLineTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drover").path
     }
 
-    static func drover(_ arguments: [String]) throws -> ProcessResult {
-        try run(drover, arguments)
+    static func drover(_ arguments: [String]) async throws -> ProcessResult {
+        try await run(drover, arguments)
     }
 
     @Test("ping reaches all 20 hosts and exits 0")
-    func pingAll() throws {
-        let result = try Self.drover(["ping", "-i", TestHosts.path("inventory")])
+    func pingAll() async throws {
+        let result = try await Self.drover(["ping", "-i", TestHosts.path("inventory")])
         #expect(result.status == 0, "\(result.output)")
         let okLines = result.output.split(separator: "\n").filter { $0.contains(" | ok (") }
         #expect(okLines.count == TestHosts.count)
@@ -24,23 +24,23 @@ struct CommandLineTests {
     }
 
     @Test("ping names the reason a host is unreachable and exits 4")
-    func pingUnknownKey() throws {
+    func pingUnknownKey() async throws {
         let dir = try scratchDirectory("cli-unknown")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = FileManager.default.createFile(atPath: "\(dir)/known_hosts", contents: Data())
-        let result = try Self.drover(["ping", "-i", TestHosts.path("inventory"), "h1:h2", "--known-hosts", "\(dir)/known_hosts"])
+        let result = try await Self.drover(["ping", "-i", TestHosts.path("inventory"), "h1:h2", "--known-hosts", "\(dir)/known_hosts"])
         #expect(result.status == 4)
         #expect(result.output.contains("h1 | UNREACHABLE: host key of 127.0.1.1 is unknown"))
         #expect(result.output.contains("ping: 0 ok, 2 unreachable of 2 host(s)"))
     }
 
     @Test("exec prints per-host output and rc, and exits 2 when a command fails")
-    func execOutput() throws {
-        let ok = try Self.drover(["exec", "-i", TestHosts.path("inventory"), "h3", "--", "echo", "it's", "$HOME"])
+    func execOutput() async throws {
+        let ok = try await Self.drover(["exec", "-i", TestHosts.path("inventory"), "h3", "--", "echo", "it's", "$HOME"])
         #expect(ok.status == 0, "\(ok.output)")
         #expect(ok.output.contains("h3 | CHANGED | rc=0 >>\nit's $HOME\n"))
 
-        let failed = try Self.drover(["exec", "-i", TestHosts.path("inventory"), "h3:h4", "--", "echo oops >&2; exit 5"])
+        let failed = try await Self.drover(["exec", "-i", TestHosts.path("inventory"), "h3:h4", "--", "echo oops >&2; exit 5"])
         #expect(failed.status == 2)
         #expect(failed.output.contains("h4 | FAILED | rc=5 >>"))
         #expect(failed.output.contains("h4 | stderr >>\noops\n"))
@@ -49,30 +49,41 @@ struct CommandLineTests {
 
     @Test("run --list-hosts/--list-tasks/--list-tags prints what ansible-playbook printed",
           arguments: ["site", "upgrade-web"])
-    func listings(playbook: String) throws {
+    func listings(playbook: String) async throws {
         let root = TestHosts.repositoryRoot.path
         let expected = try String(contentsOfFile: "\(root)/Tests/DroverSSHTests/Fixtures/\(playbook).list.txt", encoding: .utf8)
-        let result = try run(Self.drover, ["run", "playbooks/examples/\(playbook).yml", "-i", "Tests/DroverSSHTests/Fixtures/list-inventory",
+        let result = try await run(Self.drover, ["run", "playbooks/examples/\(playbook).yml", "-i", "Tests/DroverSSHTests/Fixtures/list-inventory",
                                             "--list-tasks", "--list-tags", "--list-hosts"], in: root)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output == expected)
     }
 
     @Test("check names the file, line and column of a misspelt module")
-    func checkError() throws {
+    func checkError() async throws {
         let dir = try scratchDirectory("check")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "- hosts: all\n  tasks:\n    - name: copy it\n      cpoy:\n        src: a\n        dest: b\n"
             .write(toFile: "\(dir)/play.yml", atomically: true, encoding: .utf8)
-        let result = try Self.drover(["check", "\(dir)/play.yml"])
+        let result = try await Self.drover(["check", "\(dir)/play.yml"])
         #expect(result.status == 64)
         #expect(result.output.contains("\(dir)/play.yml:4:7: unknown module `cpoy`; did you mean `copy`?"), "\(result.output)")
     }
 
     @Test("a pattern matching nothing is a usage error with a suggestion, and nothing runs")
-    func badPattern() throws {
-        let result = try Self.drover(["exec", "-i", TestHosts.path("inventory"), "testhost", "--", "touch /tmp/should-not-exist"])
+    func badPattern() async throws {
+        let result = try await Self.drover(["exec", "-i", TestHosts.path("inventory"), "testhost", "--", "touch /tmp/should-not-exist"])
         #expect(result.status == 64)
         #expect(result.output.contains("did you mean `testhosts`"))
     }
+
+    @Test("drover run exits 1 with file:line:column before touching any host when the playbook is wrong")
+    func runUsageError() async throws {
+        let dir = try scratchDirectory("bad-playbook")
+        try "- hosts: all\n  tasks:\n    - cpoy: src=a dest=b\n".write(toFile: "\(dir)/site.yml", atomically: true, encoding: .utf8)
+        let result = try await run(Self.drover, ["run", "\(dir)/site.yml", "-i", TestHosts.path("inventory")],
+                             environment: ["DROVER_HOME": dir, "PATH": "/usr/bin:/bin"])
+        #expect(result.status == 1)
+        #expect(result.output.contains("site.yml:3:7: unknown module `cpoy`; did you mean `copy`?"))
+    }
+
 }

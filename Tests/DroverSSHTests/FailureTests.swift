@@ -10,10 +10,10 @@ struct FailureTests {
     @Test("a killed sshd is refused and a hung one times out, while the healthy host succeeds")
     func deadHosts() async throws {
         let dir = try scratchDirectory("failure")
-        let up = try run(TestHosts.testhostsScript, ["up", "3", dir, "--base", "127.0.3"])
+        let up = try await run(TestHosts.testhostsScript, ["up", "3", dir, "--base", "127.0.3"])
         #expect(up.status == 0, "\(up.output)")
         defer {
-            _ = try? run(TestHosts.testhostsScript, ["down", dir])
+            _ = try? runBlocking(TestHosts.testhostsScript, ["down", dir])
             try? FileManager.default.removeItem(atPath: dir)
         }
         func pid(_ host: String) throws -> Int32 {

@@ -24,7 +24,7 @@ struct HostKeyTests {
     func changedRefused() async throws {
         let dir = try scratchDirectory("changed")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", "\(dir)/impostor"])
+        try await run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", "\(dir)/impostor"])
         let impostor = try String(contentsOfFile: "\(dir)/impostor.pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
         let knownHosts = "\(dir)/known_hosts"
         try "\(TestHosts.address(7)) \(impostor)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)

@@ -47,7 +47,7 @@ struct InterruptedRunTests {
         #expect(check == "ok")
         #expect(try store.runs(RunFilter()).first?.status == "running")
         // The next drover command marks it.
-        let listed = try DroverTestSupport.run(Self.drover, ["runs"], environment: environment)
+        let listed = try await DroverTestSupport.run(Self.drover, ["runs"], environment: environment)
         #expect(listed.output.contains("interrupted"), "\(listed.output)")
         let interrupted = try #require(try store.runs(RunFilter()).first)
         #expect(interrupted.status == "interrupted")

@@ -29,17 +29,17 @@ struct StoreCommandLineTests {
         """
 
     @Test("a recorded run is listed, shown, its output printed byte for byte, compared and exported as valid JUnit")
-    func endToEnd() throws {
+    func endToEnd() async throws {
         let home = try scratchDirectory("cli-store-home")
         defer { try? FileManager.default.removeItem(atPath: home) }
         try Self.playbook.write(toFile: "\(home)/site.yml", atomically: true, encoding: .utf8)
         var environment = ProcessInfo.processInfo.environment
         environment["DROVER_HOME"] = home
-        func drover(_ arguments: [String]) throws -> ProcessResult {
-            try run(Self.drover, arguments, environment: environment)
+        func drover(_ arguments: [String]) async throws -> ProcessResult {
+            try await run(Self.drover, arguments, environment: environment)
         }
         /// stdout alone, as bytes (the helper above merges stderr in).
-        func droverStdout(_ arguments: [String]) throws -> (status: Int32, stdout: [UInt8]) {
+        func droverStdout(_ arguments: [String]) async throws -> (status: Int32, stdout: [UInt8]) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.drover)
             process.arguments = arguments
@@ -53,60 +53,60 @@ struct StoreCommandLineTests {
             return (process.terminationStatus, Array(data))
         }
 
-        let first = try drover(["run", "\(home)/site.yml", "-i", TestHosts.path("inventory")])
+        let first = try await drover(["run", "\(home)/site.yml", "-i", TestHosts.path("inventory")])
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("run 1 recorded"))
-        let second = try drover(["run", "\(home)/site.yml", "-i", TestHosts.path("inventory"), "-e", "fail_code=3"])
+        let second = try await drover(["run", "\(home)/site.yml", "-i", TestHosts.path("inventory"), "-e", "fail_code=3"])
         #expect(second.status == 2, "\(second.output)")
 
-        let runs = try drover(["runs"])
+        let runs = try await drover(["runs"])
         #expect(runs.status == 0)
         let lines = runs.output.split(separator: "\n")
         #expect(lines.count == 3, "\(runs.output)")
         #expect(lines.dropFirst().first?.hasPrefix("2 ") == true && lines.last?.hasPrefix("1 ") == true)
         #expect(lines.dropFirst().first?.contains("failed") == true && lines.last?.contains("succeeded") == true)
-        #expect(try drover(["runs", "--status", "failed"]).output.split(separator: "\n").count == 2)
+        #expect(try await drover(["runs", "--status", "failed"]).output.split(separator: "\n").count == 2)
 
-        let show = try drover(["show", "2"])
+        let show = try await drover(["show", "2"])
         #expect(show.status == 0)
         #expect(show.output.contains("[h20] maybe fail: failed rc=3"), "\(show.output)")
         #expect(show.output.contains("h19") && show.output.contains("failed=1"))
 
         // One result: exactly its stored bytes (the module drops the final newline, as Ansible's does).
-        let one = try droverStdout(["logs", "1", "--host", "h19", "--task", "say"])
+        let one = try await droverStdout(["logs", "1", "--host", "h19", "--task", "say"])
         #expect(one.status == 0)
         #expect(one.stdout == Array("out h19\nline 2".utf8))
-        #expect(try droverStdout(["logs", "1", "--host", "h20", "--task", "3", "--stderr"]).stdout == Array("err h20".utf8))
+        #expect(try await droverStdout(["logs", "1", "--host", "h20", "--task", "3", "--stderr"]).stdout == Array("err h20".utf8))
         // Several: stdout is the outputs back to back; the headers go to stderr.
-        let both = try droverStdout(["logs", "1", "--task", "say"])
+        let both = try await droverStdout(["logs", "1", "--task", "say"])
         #expect(both.stdout == Array("out h19\nline 2out h20\nline 2".utf8))
-        let merged = try drover(["logs", "1", "--task", "say"])
+        let merged = try await drover(["logs", "1", "--task", "say"])
         #expect(merged.output.contains("==> [h19] say <=="))
-        #expect(try drover(["logs", "1", "--task", "nosuch"]).status == 64)
+        #expect(try await drover(["logs", "1", "--task", "nosuch"]).status == 64)
 
-        let diff = try drover(["diff", "1", "2"])
+        let diff = try await drover(["diff", "1", "2"])
         #expect(diff.status == 1, "\(diff.output)")
         #expect(diff.output.hasPrefix("new failures (1):\n  [h20] maybe fail: changed rc=0 → failed rc=3"), "\(diff.output)")
-        #expect(try drover(["diff", "1", "1"]).status == 0)
+        #expect(try await drover(["diff", "1", "1"]).status == 0)
 
-        let junit = try droverStdout(["export", "2", "--format", "junit"])
+        let junit = try await droverStdout(["export", "2", "--format", "junit"])
         #expect(junit.status == 0)
         let xml = String(decoding: junit.stdout, as: UTF8.self)
-        let check = try validateJUnit(xml, in: home)
+        let check = try await validateJUnit(xml, in: home)
         #expect(check.status == 0, "\(check.output)")
         #expect(xml.contains("<testsuite name=\"h20\" tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"0\""), "\(xml)")
         #expect(xml.contains("<testsuite name=\"h19\" tests=\"4\" failures=\"0\" errors=\"0\" skipped=\"1\""), "\(xml)")
         #expect(xml.contains("<testcase name=\"maybe fail\" classname=\"h20\""))
-        let json = try droverStdout(["export", "2", "--format", "json", "--output", "\(home)/run.json"])
+        let json = try await droverStdout(["export", "2", "--format", "json", "--output", "\(home)/run.json"])
         #expect(json.status == 0 && json.stdout.isEmpty)
         #expect(FileManager.default.contents(atPath: "\(home)/run.json").map { $0.count > 1000 } == true)
 
-        let dry = try drover(["prune", "--older-than", "0s", "--dry-run"])
+        let dry = try await drover(["prune", "--older-than", "0s", "--dry-run"])
         #expect(dry.output.contains("would remove 2 run(s)"), "\(dry.output)")
-        #expect(try drover(["runs"]).output.split(separator: "\n").count == 3)
-        let pruned = try drover(["prune", "--older-than", "0s"])
+        #expect(try await drover(["runs"]).output.split(separator: "\n").count == 3)
+        let pruned = try await drover(["prune", "--older-than", "0s"])
         #expect(pruned.output.contains("removed 2 run(s)"), "\(pruned.output)")
-        #expect(try drover(["runs"]).output == "no recorded runs match\n")
-        #expect(try drover(["prune", "--older-than", "soon"]).status == 64)
+        #expect(try await drover(["runs"]).output == "no recorded runs match\n")
+        #expect(try await drover(["prune", "--older-than", "soon"]).status == 64)
     }
 }

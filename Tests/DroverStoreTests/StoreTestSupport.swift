@@ -94,10 +94,10 @@ func record(_ store: Store, _ reports: [HostTaskReport], info: RunInfo = runInfo
 }
 
 /// Runs `xmllint --schema` on `xml`; returns its exit status and output.
-func validateJUnit(_ xml: String, in directory: String) throws -> ProcessResult {
+func validateJUnit(_ xml: String, in directory: String) async throws -> ProcessResult {
     try junitSchema.write(toFile: "\(directory)/junit.xsd", atomically: true, encoding: .utf8)
     try xml.write(toFile: "\(directory)/report.xml", atomically: true, encoding: .utf8)
-    return try run("/usr/bin/xmllint", ["--noout", "--schema", "\(directory)/junit.xsd", "\(directory)/report.xml"])
+    return try await run("/usr/bin/xmllint", ["--noout", "--schema", "\(directory)/junit.xsd", "\(directory)/report.xml"])
 }
 
 /// The JUnit schema CI servers read (the shape of Jenkins' junit-10.xsd:

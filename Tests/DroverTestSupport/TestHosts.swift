@@ -10,7 +10,7 @@ public enum TestHosts {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     public static let directory: String = {
         let dir = ProcessInfo.processInfo.environment["DROVER_TESTHOSTS"] ?? "/tmp/drover-testhosts"
-        let result = try! run(testhostsScript, ["up", String(count), dir])
+        let result = try! runBlocking(testhostsScript, ["up", String(count), dir])
         precondition(result.status == 0, "ops/testhosts up failed: \(result.output)")
         return dir
     }()
@@ -60,8 +60,21 @@ public struct ProcessResult: Sendable {
 /// Blocks the calling thread: tests call it outside the cooperative pool's
 /// hot paths (fixture set-up), and programs that leave daemons behind must
 /// not keep the pipe open (ops/testhosts detaches sshd from it).
+/// `runBlocking` on a thread of its own, so a test waiting for a program
+/// never holds one of the cooperative pool's two threads (other tests
+/// measure that the pool stays responsive).
 @discardableResult
 public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                in directory: String? = nil) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, in: directory) })
+        }.start()
+    }
+}
+
+@discardableResult
+public func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
          in directory: String? = nil) throws -> ProcessResult {
     let process = Process()
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

@@ -61,6 +61,8 @@ extension TaskRunner {
                 searchPaths: searchPaths(inv), runStarted: inv.options.startedAt)
             context.reconnect = reconnect
             var result = try await runWithRetries(module, context, inv, variables)
+            // Packages and services describe what they changed; rollback gets commands for it.
+            if let hint = result.values.removeValue(forKey: "undo_hint") { result.undo += UndoHint.entries(hint) }
             let registerName = task.keywords["register"]?.text
             let evalVars = registerName.map { variables.adding([$0: result.registered]) } ?? variables
             if let changedWhen = task.keywords["changed_when"] {

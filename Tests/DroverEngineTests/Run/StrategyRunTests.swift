@@ -332,9 +332,9 @@ struct HostLifecycleRunTests {
     @Test("a host whose sshd dies mid-play is unreachable; the others finish")
     func sshdDiesMidPlay() async throws {
         let dir = try scratchDirectory("dies")
-        let up = try DroverTestSupport.run(TestHosts.testhostsScript, ["up", "3", dir, "--base", "127.0.6"])
+        let up = try await DroverTestSupport.run(TestHosts.testhostsScript, ["up", "3", dir, "--base", "127.0.6"])
         #expect(up.status == 0, "\(up.output)")
-        defer { _ = try? DroverTestSupport.run(TestHosts.testhostsScript, ["down", dir]) }
+        defer { _ = try? runBlocking(TestHosts.testhostsScript, ["down", dir]) }
         let harness = try PlaybookHarness("dies-run", hosts: [1, 2, 3])
         let (recap, _) = try await harness.run("""
             - hosts: all
