@@ -11,8 +11,42 @@ enum UndoHint {
         switch d["kind"]?.text {
         case "package": return packageEntries(d)
         case "service": return serviceEntry(d).map { [$0] } ?? []
+        case "user": return accountEntry(d, user: true).map { [$0] } ?? []
+        case "group": return accountEntry(d, user: false).map { [$0] } ?? []
+        case "crontab": return [crontabEntry(d)]
         default: return []
         }
+    }
+
+    /// A user or group: removed when the run created it, else put back as it was.
+    static func accountEntry(_ d: OrderedDictionary<String, Value>, user: Bool) -> UndoEntry? {
+        guard let name = d["name"]?.text, !name.isEmpty else { return nil }
+        let q = shellQuote(name)
+        guard case .dict(let previous)? = d["previous"] else {
+            return .undoCommand(user ? "userdel \(q)" : "groupdel \(q)")
+        }
+        if !user {
+            guard let gid = previous["gid"]?.text else { return nil }
+            return .undoCommand("if getent group \(q) >/dev/null; then groupmod -g \(gid) \(q); else groupadd -g \(gid) \(q); fi")
+        }
+        var options: [String] = []
+        if let v = previous["uid"]?.text { options.append("-u \(v)") }
+        if let v = previous["group"]?.text { options.append("-g \(shellQuote(v))") }
+        if let v = previous["groups"]?.text, !v.isEmpty { options.append("-G \(shellQuote(v))") }
+        if let v = previous["comment"]?.text { options.append("-c \(shellQuote(v))") }
+        if let v = previous["home"]?.text { options.append("-d \(shellQuote(v))") }
+        if let v = previous["shell"]?.text { options.append("-s \(shellQuote(v))") }
+        let flags = options.joined(separator: " ")
+        return .undoCommand("if id \(q) >/dev/null 2>&1; then usermod \(flags) \(q); else useradd \(flags) \(q); fi")
+    }
+
+    /// A user's crontab: its previous content, or none.
+    static func crontabEntry(_ d: OrderedDictionary<String, Value>) -> UndoEntry {
+        let userOption = d["user"].flatMap { $0 == .null ? nil : "-u \(shellQuote($0.text)) " } ?? ""
+        guard let previous = d["previous"], previous != .null else {
+            return .undoCommand("crontab \(userOption)-r")
+        }
+        return .undoCommand("printf %s \(shellQuote(previous.text)) | crontab \(userOption)-")
     }
 
     static func packageEntries(_ d: OrderedDictionary<String, Value>) -> [UndoEntry] {

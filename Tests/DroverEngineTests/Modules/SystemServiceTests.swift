@@ -84,7 +84,8 @@ extension SystemModuleTests {
             #expect(r["state"] == .string("started"))
             #expect(r["name"] == .string(Self.name))
             #expect(try Self.running(dir))
-            if case .dict(let hint)? = r["undo_hint"] { #expect(hint["previous_state"] == .string("stopped")) } else { Issue.record("no undo_hint") }
+            // Journaled as the command that stops it again.
+            #expect(r.undo.contains { if case .undoCommand(let c) = $0 { c.hasSuffix("stop") } else { false } }, "\(r.undo)")
             r = try await run("\(svc), state: started }")
             #expect(r.status == .ok, "\(r.result)")
 

@@ -63,7 +63,7 @@ extension SystemModuleTests {
             r = try await run("group: { name: \(Self.group), gid: \(gid + 1) }")
             #expect(r.status == .changed, "\(r.result)")
             #expect(r["gid"] == .int(gid + 1))
-            if case .dict(let hint)? = r["undo_hint"] { #expect(hint["previous"] == .dict(["gid": .int(gid)])) } else { Issue.record("no undo_hint") }
+            #expect(r.undo.contains { if case .undoCommand(let c) = $0 { c.contains("groupmod -g \(gid)") } else { false } }, "\(r.undo)")
             r = try await run("group: { name: \(Self.extraGroup), system: true }")
             #expect(r.status == .changed, "\(r.result)")
 
@@ -105,9 +105,7 @@ extension SystemModuleTests {
             #expect(try Self.passwd().last == "/bin/bash")
             let groups = try SystemModuleTests.sh("id -nG \(Self.user)").output
             #expect(groups.contains(Self.extraGroup))
-            if case .dict(let hint)? = r["undo_hint"], case .dict(let previous)? = hint["previous"] {
-                #expect(previous["shell"] == .string("/bin/sh"))
-            } else { Issue.record("no undo_hint: \(r.result)") }
+            #expect(r.undo.contains { if case .undoCommand(let c) = $0 { c.contains("-s /bin/sh") } else { false } }, "\(r.undo)")
             r = try await run("user: { name: \(Self.user), shell: /bin/bash, groups: [\(Self.group)], append: true }")
             #expect(r.status == .ok, "\(r.result)")
             r = try await run("user: { name: \(Self.user), groups: [\(Self.group)] }")
