@@ -21,7 +21,7 @@ struct InterruptedRunTests {
               gather_facts: false
               tasks:
                 - command: "true"
-                - shell: echo started; sleep 30
+                - shell: echo started; sleep 300
             """.write(toFile: "\(dir)/site.yml", atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.drover)
@@ -34,7 +34,8 @@ struct InterruptedRunTests {
         try process.run()
         // Wait until the first task's results are in the store, then kill.
         let store = try Store(home: home)
-        let deadline = Date().addingTimeInterval(30)
+        // Generous: on 2 cores under the whole suite, connecting can take a while.
+        let deadline = Date().addingTimeInterval(180)
         while Date() < deadline {
             if let run = try store.runs(RunFilter()).first, try !store.results(run.id).isEmpty { break }
             try await Task.sleep(for: .milliseconds(100))
