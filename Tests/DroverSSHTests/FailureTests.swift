@@ -20,7 +20,11 @@ struct FailureTests {
             Int32(try String(contentsOfFile: "\(dir)/hosts/\(host)/sshd.pid", encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines))!
         }
-        kill(try pid("h2"), SIGKILL)
+        let dead = try pid("h2")
+        kill(dead, SIGKILL)
+        // SIGKILL lands asynchronously: until the process is gone it may still
+        // accept (and reset) a connection instead of the port refusing it.
+        for _ in 0..<250 where kill(dead, 0) == 0 { try await Task.sleep(for: .milliseconds(20)) }
         kill(try pid("h3"), SIGSTOP)  // accepts TCP (kernel backlog) but never answers
 
         func target(_ index: Int) -> SSHTarget {
@@ -50,7 +54,7 @@ struct FailureTests {
             Issue.record("the dead and the paused host should both have failed: \(outcomes)")
             return
         }
-        #expect(refused.code == .connectionRefused)
+        #expect(refused.code == .connectionRefused, "\(refused)")
         #expect(refused.isUnreachable)
         #expect(outcomes[2]!.1 < .seconds(2), "a refused connection must not wait for the timeout")
         #expect(hung.code == .timeout, "\(hung)")
