@@ -69,21 +69,22 @@ public actor LocalProcess {
         executor.shutdown {}
     }
 
-    /// Writes `request`, then reads stdout until `frameLength` says a whole
+    /// Writes `request`, then reads stdout until `frame` says a whole
     /// response is there, and returns it (see `SSHConnection.exchange`).
     public func exchange(
         request: [UInt8],
         timeout: Duration? = nil,
-        frameLength: @Sendable ([UInt8]) -> Int?
+        frame: some FrameDetector
     ) throws -> [UInt8] {
         guard stdoutFD >= 0 else {
             throw SSHError(.channelFailed, host: name, "the local process has ended; start it again")
         }
         let deadline = timeout.map { ContinuousClock.now + $0 }
+        var detector = frame
         var written = 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            if let length = frameLength(pending), pending.count >= length, written == request.count {
+            if let length = detector.frameLength(in: pending), pending.count >= length, written == request.count {
                 let frame = Array(pending[..<length])
                 pending.removeFirst(length)
                 return frame

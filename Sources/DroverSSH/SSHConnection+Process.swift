@@ -42,26 +42,27 @@ extension SSHConnection {
     }
 
     /// Writes `request` to the process, then reads its stdout until
-    /// `frameLength` (given everything read so far) says a whole response
+    /// `frame` (given everything read so far) says a whole response
     /// is there, and returns exactly that response. Bytes after it are kept
     /// for the next exchange.
     public func exchange(
         _ id: ProcessChannelID,
         request: [UInt8],
         timeout: Duration? = nil,
-        frameLength: @Sendable ([UInt8]) -> Int?
+        frame: some FrameDetector
     ) throws -> [UInt8] {
         let session = try liveSession()
         guard let process = box.processes[id.value] else {
             throw SSHError(.channelFailed, host: target.name, "the remote process has ended; start it again")
         }
         let deadline = timeout.map { ContinuousClock.now + $0 }
+        var detector = frame
         var written = 0
         let bufferSize = 64 * 1024
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 8)
         defer { buffer.deallocate() }
         while true {
-            if let length = frameLength(process.pending), process.pending.count >= length, written == request.count {
+            if let length = detector.frameLength(in: process.pending), process.pending.count >= length, written == request.count {
                 let frame = Array(process.pending[..<length])
                 process.pending.removeFirst(length)
                 return frame

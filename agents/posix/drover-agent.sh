@@ -4,18 +4,24 @@
 # Reads stdin only with `read -r` (one line) and `dd bs=N count=1
 # iflag=fullblock` (exactly N bytes), so it never consumes a byte that is
 # not its own.
-PROTOCOL=1
+PROTOCOL=2
 # mktemp -d makes the work directory 0700; commands keep the login umask.
 work=$(mktemp -d "${TMPDIR:-/tmp}/drover-agent.XXXXXX") || exit 70
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 
-# read_field FILE: one field (a line with its length, then that many bytes)
-# into FILE. dd's own record count ("1+0 records in") proves the whole field
+# read_field FILE: one field into FILE. A short one-line value comes inline
+# (`=VALUE`, or `+VALUE` for VALUE and a newline) and is read by the `read`
+# builtin; anything else is a length line, then that many bytes, read by
+# dd, whose own record count ("1+0 records in") proves the whole field
 # arrived, so no extra process is needed to check it.
 read_field() {
     IFS= read -r len || return 1
-    case $len in ''|*[!0-9]*) return 1 ;; esac
+    case $len in
+        =*) printf '%s' "${len#=}" > "$1"; return 0 ;;
+        +*) printf '%s\n' "${len#+}" > "$1"; return 0 ;;
+        ''|*[!0-9]*) return 1 ;;
+    esac
     if [ "$len" -eq 0 ]; then : > "$1"; return 0; fi
     LC_ALL=C dd bs="$len" count=1 iflag=fullblock of="$1" 2> "$work/dd" || return 1
     IFS= read -r records < "$work/dd"
@@ -29,17 +35,31 @@ fieldvar() {
     IFS= read -r "$1" < "$work/f$2" || :
 }
 
-# respond RC: header line, then out, err and meta bytes (one wc, one cat;
-# none at all when the three are empty, as for most commands that succeed).
+# respond RC: the blocks out, err and meta, each closed by a line holding
+# the request's token; the last one adds the exit status. Nothing counts
+# bytes: at most one cat, and none when out and err are empty (meta is our
+# own text lines, echoed by builtins), as for most requests.
 respond() {
-    if [ ! -s "$work/out" ] && [ ! -s "$work/err" ] && [ ! -s "$work/meta" ]; then
-        printf 'DRV%s %s 0 0 0\n' "$PROTOCOL" "$1"
+    if [ -s "$work/out" ] || [ -s "$work/err" ]; then
+        printf 'DRV%s %s\n' "$PROTOCOL" "$token"
+        printf '\n%s\n' "$token" > "$work/sep"
+        cat "$work/out" "$work/sep" "$work/err" "$work/sep" "$work/meta"
+        printf '\n%s %s\n' "$token" "$1"
         return
     fi
-    wc -c "$work/out" "$work/err" "$work/meta" > "$work/sizes"
-    { read -r o _; read -r e _; read -r m _; } < "$work/sizes"
-    printf 'DRV%s %s %s %s %s\n' "$PROTOCOL" "$1" "$o" "$e" "$m"
-    cat "$work/out" "$work/err" "$work/meta"
+    meta=
+    while IFS= read -r line; do meta="$meta$line
+"; done < "$work/meta"
+    printf 'DRV%s %s\n\n%s\n\n%s\n%s\n%s %s\n' "$PROTOCOL" "$token" "$token" "$token" "$meta" "$token" "$1"
+}
+
+# respond_file PATH: a file's bytes as the out block, straight from the file
+# (one cat); the exit status comes last, so a failed read still frames.
+respond_file() {
+    printf 'DRV%s %s\n' "$PROTOCOL" "$token"
+    printf '\n%s\n' "$token" > "$work/sep"
+    cat "$1" "$work/sep" "$work/err" "$work/sep" "$work/meta" 2> /dev/null
+    printf '\n%s %s\n' "$token" "$?"
 }
 
 reset() { : > "$work/out"; : > "$work/err"; : > "$work/meta"; }
@@ -66,9 +86,10 @@ mtime=%m' "$1"
     return 0
 }
 
-sha256_of() {
-    if command -v sha256sum >/dev/null 2>&1; then sha256sum < "$1" | cut -c1-64
-    else shasum -a 256 < "$1" | cut -c1-64; fi
+sha256_of() { # one process; `read` cuts the digest from the file name
+    if command -v sha256sum >/dev/null 2>&1; then sha256sum < "$1" > "$work/sum"
+    else shasum -a 256 < "$1" > "$work/sum"; fi || return 1
+    read -r digest _ < "$work/sum" && echo "$digest"
 }
 
 op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds
@@ -90,14 +111,28 @@ op_write() { # path, content, mode ('' keeps), owner ('' keeps), backup dir ('' 
     if [ -n "$backup" ] && [ -f "$path" ]; then
         mkdir -p "$backup" && cp -p "$path" "$backup/previous" || { echo "cannot keep the previous version in $backup" > "$work/err"; return 1; }
     fi
-    tmp="$(dirname "$path")/.$(basename "$path").drover.$$"
+    case $path in
+        */*) tmp="${path%/*}/.${path##*/}.drover.$$" ;;
+        *) tmp=".$path.drover.$$" ;;
+    esac
     cp "$work/f2" "$tmp" 2> "$work/err" || return 1
     if [ -n "$mode" ]; then chmod "$mode" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; }
     elif [ -e "$path" ]; then chmod "$(stat -c %a "$path" 2>/dev/null || echo 644)" "$tmp"
     else chmod 644 "$tmp"; fi
     if [ -n "$owner" ]; then chown "$owner" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; }; fi
     mv -f "$tmp" "$path" 2>> "$work/err" || { rm -f "$tmp"; return 1; }
-    echo "sha256=$(sha256_of "$path")" >> "$work/meta"
+}
+
+op_mkdir() { # path, mode: `mkdir -m` sets a new directory's mode itself
+    fieldvar p 1; fieldvar m 2
+    stat_meta "$p" > "$work/meta"
+    if [ -d "$p" ]; then
+        [ -z "$m" ] || chmod "$m" "$p" 2> "$work/err"
+    elif [ -n "$m" ]; then
+        mkdir -p -m "$m" "$p" 2> "$work/err"
+    else
+        mkdir -p "$p" 2> "$work/err"
+    fi
 }
 
 # Facts: raw data only, as `key=value` lines (docs/agent-protocol.md, "facts
@@ -209,12 +244,19 @@ op_facts() {
     } > "$work/out" 2> "$work/err"
 }
 
-# One request: `DRV<version> OP COUNT`, then COUNT fields.
+# A field count is digits; a token letters and digits (it closes the blocks
+# of the response, so the controller makes it fresh and random each time).
+valid_count() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
+valid_token() { case $1 in ''|*[!0-9A-Za-z]*) return 1 ;; esac; }
+
+# One request: `DRV<version> OP COUNT TOKEN`, then COUNT fields.
 serve() {
     while IFS= read -r header; do
         set -f; set -- $header; set +f
-        [ "$1" = "DRV$PROTOCOL" ] && [ $# -eq 3 ] || { echo "DRV$PROTOCOL 2 0 $(printf 'bad request header\n' | wc -c) 0"; printf 'bad request header\n'; exit 2; }
-        op=$2; count=$3
+        if [ $# -ne 4 ] || [ "$1" != "DRV$PROTOCOL" ] || ! valid_count "$3" || ! valid_token "$4"; then
+            printf 'DRV%s -\n\n-\nbad request header\n\n-\n\n- 2\n' "$PROTOCOL"; exit 2
+        fi
+        op=$2; count=$3; token=$4
         i=1
         while [ "$i" -le "$count" ]; do
             read_field "$work/f$i" || exit 2
@@ -225,9 +267,9 @@ serve() {
             hello) printf 'protocol=%s\nshell=%s\n' "$PROTOCOL" "$(readlink /proc/$$/exe 2>/dev/null || echo sh)" > "$work/meta"; rc=0 ;;
             exec) op_exec; rc=$? ;;
             stat) fieldvar p 1; stat_meta "$p" > "$work/meta"; rc=0 ;;
-            read) fieldvar p 1; if [ -f "$p" ]; then cat "$p" > "$work/out" 2> "$work/err"; rc=$?; else echo "not a file: $p" > "$work/err"; rc=1; fi ;;
+            read) fieldvar p 1; if [ -f "$p" ]; then respond_file "$p"; continue; fi; echo "not a file: $p" > "$work/err"; rc=1 ;;
             write) op_write; rc=$? ;;
-            mkdir) fieldvar p 1; stat_meta "$p" > "$work/meta"; mkdir -p "$p" 2> "$work/err" && { fieldvar m 2; [ -z "$m" ] || chmod "$m" "$p" 2>> "$work/err"; }; rc=$? ;;
+            mkdir) op_mkdir; rc=$? ;;
             remove) fieldvar p 1; stat_meta "$p" > "$work/meta"; rm -rf -- "$p" 2> "$work/err"; rc=$? ;;
             symlink) fieldvar t 1; fieldvar p 2; stat_meta "$p" > "$work/meta"; ln -sfn "$t" "$p" 2> "$work/err"; rc=$? ;;
             chmod) fieldvar p 1; fieldvar m 2; chmod "$m" "$p" 2> "$work/err"; rc=$? ;;

@@ -20,32 +20,54 @@ check() { # name, condition result
     if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1" >&2; fi
 }
 
-# send OP FILE... : a request whose fields are the given files' bytes.
+# send OP FILE... : a request whose fields are the given files' bytes, all
+# length-prefixed (the agent's inline form is sent by `send_inline`).
+seq=0
 send() {
     op=$1; shift
-    printf 'DRV1 %s %s\n' "$op" "$#" >&3
+    seq=$((seq + 1)); token="tok${seq}x$$"
+    printf 'DRV2 %s %s %s\n' "$op" "$#" "$token" >&3
     for f in "$@"; do
         printf '%s\n' "$(wc -c < "$f" | tr -d ' ')" >&3
         cat "$f" >&3
     done
 }
 
-# receive: reads one response into $rc and $dir/r.out, r.err, r.meta.
+# send_inline OP LINE... : fields as the inline `=VALUE` form.
+send_inline() {
+    op=$1; shift
+    seq=$((seq + 1)); token="tok${seq}x$$"
+    printf 'DRV2 %s %s %s\n' "$op" "$#" "$token" >&3
+    for v in "$@"; do printf '=%s\n' "$v" >&3; done
+}
+
+# receive: reads one response into $rc and $dir/r.out, r.err, r.meta. The
+# blocks end at lines holding the token, the last with the exit status.
 receive() {
-    IFS=' ' read -r version rc lo le lm <&4 || return 1
-    [ "$version" = DRV1 ] || return 1
-    for part in out:$lo err:$le meta:$lm; do
-        name=${part%%:*}; len=${part#*:}
-        if [ "$len" -gt 0 ]; then dd bs="$len" count=1 iflag=fullblock of="$dir/r.$name" 2>/dev/null <&4
-        else : > "$dir/r.$name"; fi
+    IFS=' ' read -r version got <&4 || return 1
+    [ "$version" = DRV2 ] && [ "$got" = "$token" ] || { echo "bad header: $version $got" >&2; return 1; }
+    : > "$dir/r.all"
+    until grep -aq "^$token [0-9]*\$" "$dir/r.all"; do
+        dd bs=65536 count=1 2>/dev/null <&4 >> "$dir/r.all" || return 1
     done
+    set -- $(grep -abo "$token" "$dir/r.all" | cut -d: -f1)
+    [ $# = 3 ] || { echo "expected 3 token lines, got $#" >&2; return 1; }
+    n=${#token}
+    cut_block out 0 $(($1 - 1))
+    cut_block err $(($1 + n + 1)) $(($2 - 1))
+    cut_block meta $(($2 + n + 1)) $(($3 - 1))
+    rc=$(tail -c +$(($3 + n + 2)) "$dir/r.all")
+}
+
+cut_block() { # name, start offset, end offset (exclusive)
+    tail -c +$(($2 + 1)) "$dir/r.all" | head -c $(($3 - $2)) > "$dir/r.$1"
 }
 
 text() { printf '%s' "$2" > "$dir/$1"; echo "$dir/$1"; }
 empty=$(text empty "")
 
 send hello; receive
-check "hello answers protocol 1" "$(grep -c '^protocol=1$' "$dir/r.meta" | grep -q 1; echo $?)"
+check "hello answers protocol 2" "$(grep -c '^protocol=2$' "$dir/r.meta" | grep -q 1; echo $?)"
 
 # exec: stdout and stderr apart, rc, stdin, NUL bytes intact
 script=$(text script 'printf "a\000b"; cat >&2; exit 3')
@@ -77,7 +99,8 @@ check "write content" "$(cmp -s "$content" "$target"; echo $?)"
 check "write mode" "$([ "$(stat -c %a "$target")" = 640 ]; echo $?)"
 check "write kept previous" "$([ "$(cat "$dir/backup/previous")" = old ]; echo $?)"
 check "write reports previous state" "$(grep -q '^exists=1$' "$dir/r.meta"; echo $?)"
-check "write reports sha256" "$(grep -q "^sha256=$(sha256sum < "$target" | cut -c1-64)$" "$dir/r.meta"; echo $?)"
+send_inline stat "$target"; receive
+check "inline field" "$(grep -q '^mode=640$' "$dir/r.meta"; echo $?)"
 check "write leaves no temp file" "$([ "$(ls -A "$dir" | grep -c '\.drover\.')" = 0 ]; echo $?)"
 
 # stat, read, sha256, mkdir, symlink, remove
@@ -99,6 +122,10 @@ send facts; receive
 check "facts" "$(grep -q '^kernel=' "$dir/r.out" && grep -q '^hostname=' "$dir/r.out"; echo $?)"
 send bogus; receive
 check "unknown operation" "$([ "$rc" = 2 ]; echo $?)"
+# output that looks like a block end but holds another token stays output
+script=$(text script4 'printf "x\ntok1x1\n\ntok1x1 0\n"')
+send exec "$script" "$empty" "$empty" "$empty" "$empty"; receive
+check "foreign token lines are output" "$([ "$rc" = 0 ] && [ "$(cat "$dir/r.out")" = "$(printf 'x\ntok1x1\n\ntok1x1 0')" ]; echo $?)"
 
 # EOF ends the agent cleanly.
 exec 3>&-

@@ -11,8 +11,9 @@ public struct AgentClient: Sendable {
     public var hostName: String { transport.hostName }
 
     public func call(_ operation: String, _ fields: [[UInt8]], timeout: Duration?) async throws -> AgentResponse {
-        let frame = try await transport.roundTrip(AgentFrame.request(operation, fields), timeout: timeout)
-        guard let response = AgentFrame.parseResponse(frame) else {
+        let token = AgentFrame.newToken()
+        let frame = try await transport.roundTrip(AgentFrame.request(operation, fields, token: token), timeout: timeout)
+        guard let response = AgentFrame.parseResponse(frame, token: token) else {
             throw AgentError(.protocolError, host: hostName, "the agent answered `\(operation)` out of protocol; it may be an older version (stop stale agents and retry)")
         }
         return response
@@ -53,7 +54,8 @@ public struct AgentClient: Sendable {
         let fields: [[UInt8]] = [Array(path.utf8), content, Array(mode.utf8), Array(owner.utf8), Array(backupDirectory.utf8)]
         let r = try await call("write", fields, timeout: primitiveTimeout)
         try check(r, "write \(path)")
-        return WriteOutcome(previous: PathState(meta: r.meta), sha256: r.meta["sha256"])
+        // The bytes written are the bytes sent: their digest needs no process on the host.
+        return WriteOutcome(previous: PathState(meta: r.meta), sha256: FileContentDigest.sha256(content))
     }
 
     @discardableResult
@@ -102,8 +104,8 @@ public struct AgentClient: Sendable {
         }
     }
 
-    static func checkHello(_ frame: [UInt8], host: String) throws {
-        guard let response = AgentFrame.parseResponse(frame), response.meta["protocol"] == String(AgentFrame.version) else {
+    static func checkHello(_ frame: [UInt8], token: String, host: String) throws {
+        guard let response = AgentFrame.parseResponse(frame, token: token), response.meta["protocol"] == String(AgentFrame.version) else {
             throw AgentError(.startFailed, host: host,
                 "the agent did not answer the protocol \(AgentFrame.version) handshake: \(String(decoding: frame.prefix(200), as: UTF8.self))")
         }

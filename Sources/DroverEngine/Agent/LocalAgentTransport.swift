@@ -11,9 +11,10 @@ public struct LocalAgentTransport: AgentTransport {
         do {
             let process = try LocalProcess(name: hostName, arguments: AgentLaunch.localArguments(script: script, become: become))
             let transport = LocalAgentTransport(process: process, hostName: hostName)
-            let hello = try await process.exchange(request: AgentFrame.request("hello", []), timeout: timeout,
-                                                   frameLength: AgentFrame.responseLength)
-            try AgentClient.checkHello(hello, host: hostName)
+            let token = AgentFrame.newToken()
+            let hello = try await process.exchange(request: AgentFrame.request("hello", [], token: token), timeout: timeout,
+                                                   frame: AgentFrame.ResponseDetector())
+            try AgentClient.checkHello(hello, token: token, host: hostName)
             return transport
         } catch let error as SSHError {
             throw AgentError(.startFailed, host: hostName, "cannot start the local agent: \(error.message)")
@@ -22,7 +23,7 @@ public struct LocalAgentTransport: AgentTransport {
 
     public func roundTrip(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
         do {
-            return try await process.exchange(request: request, timeout: timeout, frameLength: AgentFrame.responseLength)
+            return try await process.exchange(request: request, timeout: timeout, frame: AgentFrame.ResponseDetector())
         } catch let error as SSHError {
             throw AgentError.from(error)
         }

@@ -13,9 +13,7 @@ public struct SSHAgentTransport: AgentTransport {
         let host = connection.target.name
         do {
             let id = try await connection.startProcess(AgentLaunch.remoteCommand(script: script, become: become))
-            let answer = try await connection.exchange(id, request: [], timeout: timeout) { buffer in
-                buffer.firstIndex(of: 10).map { $0 + 1 }
-            }
+            let answer = try await connection.exchange(id, request: [], timeout: timeout, frame: LineFrame())
             var first: [UInt8] = []
             switch String(decoding: answer, as: UTF8.self) {
             case "have\n": break
@@ -24,8 +22,9 @@ public struct SSHAgentTransport: AgentTransport {
                 throw AgentError(.startFailed, host: host, "unexpected output before the agent started: \(String(decoding: answer.prefix(200), as: UTF8.self))")
             }
             let transport = SSHAgentTransport(connection: connection, process: id)
-            let hello = try await transport.exchange(first + AgentFrame.request("hello", []), timeout: timeout)
-            try AgentClient.checkHello(hello, host: host)
+            let token = AgentFrame.newToken()
+            let hello = try await transport.exchange(first + AgentFrame.request("hello", [], token: token), timeout: timeout)
+            try AgentClient.checkHello(hello, token: token, host: host)
             return transport
         } catch let error as SSHError {
             throw AgentError(error.isUnreachable ? .unreachable : .startFailed, host: host,
@@ -42,7 +41,7 @@ public struct SSHAgentTransport: AgentTransport {
     }
 
     private func exchange(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
-        try await connection.exchange(process, request: request, timeout: timeout, frameLength: AgentFrame.responseLength)
+        try await connection.exchange(process, request: request, timeout: timeout, frame: AgentFrame.ResponseDetector())
     }
 
     public func close() async {

@@ -625,17 +625,12 @@ struct HostFactsTests {
     @Test("the real agent's facts on this machine", arguments: [["/bin/dash"], ["/bin/bash"], ["/bin/busybox", "sh"]])
     func realAgent(_ shell: [String]) throws {
         let agent = Self.root.appendingPathComponent("agents/posix/drover-agent.sh").path
-        let (status, data) = try Self.run(shell + [agent], stdin: Data("DRV1 facts 0\n".utf8))
+        let token = AgentFrame.newToken()
+        let (status, data) = try Self.run(shell + [agent], stdin: Data(AgentFrame.request("facts", [], token: token)))
         #expect(status == 0)
-        // DRV1 rc outlen errlen metalen\n, then the bytes.
-        let bytes = [UInt8](data)
-        let newline = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
-        let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
-        try #require(header.count == 5 && header[0] == "DRV1", "\(header)")
-        #expect(header[1] == "0")
-        let outLength = try #require(Int(header[2])), errLength = try #require(Int(header[3])), metaLength = try #require(Int(header[4]))
-        #expect(bytes.count == newline + 1 + outLength + errLength + metaLength)
-        let out = String(decoding: bytes[(newline + 1)..<(newline + 1 + outLength)], as: UTF8.self)
+        let response = try #require(AgentFrame.parseResponse([UInt8](data), token: token), "\(String(decoding: data.prefix(300), as: UTF8.self))")
+        #expect(response.rc == 0)
+        let out = response.stdoutText
         let facts = HostFacts.parse(out)
 
         let nodename = String(decoding: try Self.run(["/bin/uname", "-n"]).output, as: UTF8.self)
