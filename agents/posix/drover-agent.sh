@@ -9,6 +9,12 @@ PROTOCOL=2
 work=$(mktemp -d "${TMPDIR:-/tmp}/drover-agent.XXXXXX") || exit 70
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
+# The mode cp gives a new file copied from one of ours: 0666 less the umask
+# (twice), for the umasks that are common; `none` makes write always chmod.
+umask > "$work/umask"; read -r created_mode < "$work/umask"
+case ${created_mode#0} in
+    022) created_mode=644 ;; 002) created_mode=664 ;; 027) created_mode=640 ;; 077) created_mode=600 ;; *) created_mode=none ;;
+esac
 
 # read_field FILE: one field into FILE. A short one-line value comes inline
 # (`=VALUE`, or `+VALUE` for VALUE and a newline) and is read by the `read`
@@ -115,10 +121,20 @@ op_write() { # path, content, mode ('' keeps), owner ('' keeps), backup dir ('' 
         */*) tmp="${path%/*}/.${path##*/}.drover.$$" ;;
         *) tmp=".$path.drover.$$" ;;
     esac
+    # The mode: the one asked for, else the old file's (from meta), else 644.
+    want=$mode
+    if [ -z "$want" ]; then
+        want=644
+        while IFS= read -r line; do case $line in mode=*) want=${line#mode=} ;; esac; done < "$work/meta"
+    fi
+    # cp gives a new file the mode it would get anyway (see created_mode);
+    # chmod only when that is not the one wanted.
+    [ -e "$tmp" ] && created=none || created=$created_mode
     cp "$work/f2" "$tmp" 2> "$work/err" || return 1
-    if [ -n "$mode" ]; then chmod "$mode" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; }
-    elif [ -e "$path" ]; then chmod "$(stat -c %a "$path" 2>/dev/null || echo 644)" "$tmp"
-    else chmod 644 "$tmp"; fi
+    case ${want#0} in
+        "$created") ;;
+        *) chmod "$want" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; } ;;
+    esac
     if [ -n "$owner" ]; then chown "$owner" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; }; fi
     mv -f "$tmp" "$path" 2>> "$work/err" || { rm -f "$tmp"; return 1; }
 }
@@ -264,7 +280,7 @@ serve() {
         done
         reset
         case $op in
-            hello) printf 'protocol=%s\nshell=%s\n' "$PROTOCOL" "$(readlink /proc/$$/exe 2>/dev/null || echo sh)" > "$work/meta"; rc=0 ;;
+            hello) printf 'protocol=%s\n' "$PROTOCOL" > "$work/meta"; rc=0 ;;
             exec) op_exec; rc=$? ;;
             stat) fieldvar p 1; stat_meta "$p" > "$work/meta"; rc=0 ;;
             read) fieldvar p 1; if [ -f "$p" ]; then respond_file "$p"; continue; fi; echo "not a file: $p" > "$work/err"; rc=1 ;;

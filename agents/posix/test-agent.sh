@@ -99,6 +99,14 @@ check "write content" "$(cmp -s "$content" "$target"; echo $?)"
 check "write mode" "$([ "$(stat -c %a "$target")" = 640 ]; echo $?)"
 check "write kept previous" "$([ "$(cat "$dir/backup/previous")" = old ]; echo $?)"
 check "write reports previous state" "$(grep -q '^exists=1$' "$dir/r.meta"; echo $?)"
+# without a mode: a new file gets 644 whatever the umask, an old one keeps its own
+send write "$(text p "$dir/new.txt")" "$content" "$empty" "$empty" "$empty"; receive
+check "new file without mode is 644" "$([ "$(stat -c %a "$dir/new.txt")" = 644 ]; echo $?)"
+chmod 604 "$dir/new.txt"
+send write "$(text p "$dir/new.txt")" "$(text c2 changed)" "$empty" "$empty" "$empty"; receive
+check "rewritten file keeps its mode" "$([ "$(stat -c %a "$dir/new.txt")" = 604 ] && [ "$(cat "$dir/new.txt")" = changed ]; echo $?)"
+send write "$(text p "$dir/new.txt")" "$(text c3 again)" "$(text m 0644)" "$empty" "$empty"; receive
+check "mode with a leading zero" "$([ "$(stat -c %a "$dir/new.txt")" = 644 ]; echo $?)"
 send_inline stat "$target"; receive
 check "inline field" "$(grep -q '^mode=640$' "$dir/r.meta"; echo $?)"
 check "write leaves no temp file" "$([ "$(ls -A "$dir" | grep -c '\.drover\.')" = 0 ]; echo $?)"
