@@ -148,11 +148,21 @@ enum CommandRunner {
         text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }
     }
 
+    /// Local time as Python's `str(datetime.now())`, built by hand: a
+    /// DateFormatter per call cost more than the rest of a warm task.
     static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSSSS"
-        return formatter.string(from: date)
+        let seconds = date.timeIntervalSince1970
+        var whole = time_t(seconds.rounded(.down))
+        let micro = min(999_999, Int(((seconds - Double(whole)) * 1_000_000).rounded()))
+        var parts = tm()
+        localtime_r(&whole, &parts)
+        return "\(Int(parts.tm_year) + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday)) "
+            + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(micro), 6))"
+    }
+
+    private static func pad(_ value: Int32, _ width: Int = 2) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     static func delta(_ seconds: TimeInterval) -> String {

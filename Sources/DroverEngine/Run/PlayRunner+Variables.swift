@@ -64,9 +64,12 @@ extension PlayRunner {
                 for key in state.inventoryVars.keys.sorted() { vars[key] = state.inventoryVars[key] }
                 vars.merge(state.facts) { _, new in new }
                 vars.merge(state.hostFacts) { _, new in new }
+            } else if let cached = outsideHostVars[name] {
+                vars = cached
             } else {
                 let inv = inventory.variables(for: name)
                 for key in inv.keys.sorted() { vars[key] = inv[key] }
+                outsideHostVars[name] = vars
             }
             vars["inventory_hostname"] = .string(name)
             return (name, vars)

@@ -27,6 +27,9 @@ final class PlayRunner {
     var deferredStop = false
     /// A failure stop: the playbook's later plays do not run either.
     var abortRun = false
+    /// `hostvars` of inventory hosts outside the play: fixed for the play,
+    /// so computed once instead of at every task.
+    var outsideHostVars: [String: OrderedDictionary<String, Value>] = [:]
 
     init(play: Play, inventory: Inventory, options: RunOptions, pool: AgentPool, observer: any RunObserver,
          playbookDirectory: String, hosts: [String: HostState]) {
