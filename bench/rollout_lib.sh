@@ -10,6 +10,10 @@ mkdir -p "$BENCH_OUT"
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench: $*"; exit 1; }
 
+# The system packages: the build's and the test hosts' (ops/setup), GNU time
+# for the controller's CPU and RSS, and python3-venv for the peers.
+[ "${DROVER_BENCH_NO_SETUP:-0}" = 1 ] || ops/setup time python3-venv >&2 || die "ops/setup failed"
+
 # --- peers: ansible-core and pyinfra in bench/.venv (git-ignored) -----------
 ANSIBLE_VERSION=2.19.14
 venv=$DROVER_ROOT/bench/.venv
