@@ -29,27 +29,32 @@ extension PlayRunner {
         return result
     }
 
-    /// Runs notified handlers in the order they are defined, once per host,
-    /// until no notification is left (handlers may notify later ones).
+    /// Runs notified handlers as `HandlerFlush` decides: in the order they
+    /// are defined, once per notification, until none is left.
     func flushHandlers(_ scope: ExecutionScope) async throws {
         guard !stopped else { return }
         let handlers = allHandlers(scope)
-        for _ in 0..<10 {
-            guard batch.contains(where: { !(hosts[$0]?.notified.isEmpty ?? true) }) else { return }
-            for (handler, handlerScope) in handlers {
-                let names = Set([handler.name].compactMap { $0 } + (handler.keywords["listen"].map(Task.stringList) ?? [])
-                                + [handlerScope.roleName.map { "\($0) : \(handler.name ?? "")" }].compactMap { $0 })
-                let targets = batch.filter { host in
-                    guard let state = hosts[host], state.isActive else { return false }
-                    return !names.isDisjoint(with: state.notified)
-                }
-                guard !targets.isEmpty else { continue }
-                for host in targets { hosts[host]!.notified.removeAll { names.contains($0) } }
-                var runScope = handlerScope
-                runScope.tags.insert("always")
-                try await runTask(handler, scope: runScope, on: targets)
+        var flush = HandlerFlush(handlerNames: handlers.map { Self.names(of: $0.0, in: $0.1) })
+        while true {
+            // The active hosts' notifications (new ones too: handlers notify
+            // others) pass to the flush; inactive hosts keep theirs.
+            let active = Set(batch.filter { hosts[$0]?.isActive ?? false })
+            for host in batch where active.contains(host) && !(hosts[host]?.notified.isEmpty ?? true) {
+                flush.notify(host, hosts[host]!.notified)
+                hosts[host]!.notified.removeAll()
             }
+            guard case .run(let index, let targets) = flush.next(hosts: batch, active: active) else { return }
+            var runScope = handlers[index].1
+            runScope.tags.insert("always")
+            try await runTask(handlers[index].0, scope: runScope, on: targets)
         }
+    }
+
+    /// What a notification may name a handler by: its name, its `listen`
+    /// topics, and `role : name` for a role's handler.
+    static func names(of handler: Task, in scope: ExecutionScope) -> Set<String> {
+        Set([handler.name].compactMap { $0 } + (handler.keywords["listen"].map(Task.stringList) ?? [])
+            + [scope.roleName.map { "\($0) : \(handler.name ?? "")" }].compactMap { $0 })
     }
 
     /// `meta:` actions, done by the engine between tasks.

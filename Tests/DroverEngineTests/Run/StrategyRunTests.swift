@@ -73,7 +73,7 @@ struct StrategyRunTests {
         #expect(!FileManager.default.fileExists(atPath: "\(harness.directory)/h1"))
     }
 
-    @Test("a handler notified several times runs once per host, at the end and at flush_handlers")
+    @Test("a handler notified several times runs once per host, at the end and at flush_handlers; a topic runs all its listeners")
     func handlersOnce() async throws {
         let harness = try PlaybookHarness("handlers", hosts: [7, 8])
         let (recap, observer) = try await harness.run("""
@@ -98,11 +98,16 @@ struct StrategyRunTests {
                 - name: listener
                   shell: echo z >> {{ work }}/listened
                   listen: by listen
+                - name: second listener
+                  shell: echo w >> {{ work }}/listened2
+                  listen: by listen
             """)
         #expect(recap.exitCode == 0)
         #expect(harness.file("h7/count") == "x\n")
         #expect(harness.file("h8/other") == "y\n")
         #expect(harness.file("h7/listened") == "z\n")
+        // One topic runs every handler listening to it.
+        #expect(harness.file("h8/listened2") == "w\n")
         let titles = await observer.titles
         #expect(titles.firstIndex(of: "count")! < titles.firstIndex(of: "copy")! + 3)
     }
