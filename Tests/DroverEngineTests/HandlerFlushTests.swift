@@ -82,20 +82,14 @@ struct HandlerFlushTests {
         #expect(flush.next(hosts: ["a", "b"], active: ["b"]) == .finished)
     }
 
-    @Test("a handler notifying a later one: both run in the same pass")
-    func chainForward() {
+    @Test("a handler notifying a later one runs it in the same pass; an earlier one, in a further pass", arguments: [
+        ("first", 0, 1, 1), ("second", 1, 0, 2),
+    ])
+    func chain(start: String, notifier: Int, notified: Int, passes: Int) {
         var flush = HandlerFlush(handlerNames: [["first"], ["second"]])
-        let steps = Self.drive(&flush, notified: ["a": ["first"]], effects: [0: ["second"]])
-        #expect(steps == [.run(handler: 0, hosts: ["a"]), .run(handler: 1, hosts: ["a"]), .finished])
-        #expect(flush.pass == 1)
-    }
-
-    @Test("a handler notifying an earlier one: it runs in a further pass")
-    func chainBackward() {
-        var flush = HandlerFlush(handlerNames: [["first"], ["second"]])
-        let steps = Self.drive(&flush, notified: ["a": ["second"]], effects: [1: ["first"]])
-        #expect(steps == [.run(handler: 1, hosts: ["a"]), .run(handler: 0, hosts: ["a"]), .finished])
-        #expect(flush.pass == 2)
+        let steps = Self.drive(&flush, notified: ["a": [start]], effects: [notifier: [notified == 0 ? "first" : "second"]])
+        #expect(steps == [.run(handler: notifier, hosts: ["a"]), .run(handler: notified, hosts: ["a"]), .finished])
+        #expect(flush.pass == passes)
     }
 
     @Test("handlers notifying each other in a circle stop after the pass limit")
