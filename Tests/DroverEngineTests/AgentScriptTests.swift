@@ -21,6 +21,6 @@ struct AgentScriptTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
         #expect(output.contains(" 0 failed"), "\(output)")
-        #expect(output.contains("27 passed"), "\(output)")
+        #expect(output.contains("31 passed"), "\(output)")
     }
 }

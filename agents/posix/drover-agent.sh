@@ -98,14 +98,28 @@ sha256_of() { # one process; `read` cuts the digest from the file name
     read -r digest _ < "$work/sum" && echo "$digest"
 }
 
-op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds
+op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
     fieldvar cwd 3; fieldvar timeout 5
+    how=; [ "$count" -ge 6 ] && fieldvar how 6
     ( [ -z "$cwd" ] || cd "$cwd" || exit 125
       while IFS= read -r pair || [ -n "$pair" ]; do [ -n "$pair" ] && export "$pair"; done < "$work/f4"
-      if [ -n "$timeout" ] && [ "$timeout" -gt 0 ] 2>/dev/null && command -v timeout >/dev/null 2>&1; then
-          exec timeout "$timeout" /bin/sh "$work/f1"
+      set --
+      if [ "$how" = argv ]; then
+          # The script is a quoted word list (the command module): the words
+          # become "$@" and the program is exec'd from here, one /bin/sh fewer.
+          words=
+          while IFS= read -r line || [ -n "$line" ]; do words="$words$line
+"; done < "$work/f1"
+          eval "set -- $words"
+          unset -f $agent_functions
+          command -v "$1" > /dev/null 2>&1 || { echo "not_found=1" > "$work/meta"; exit 127; }
+      else
+          set -- /bin/sh "$work/f1"
       fi
-      exec /bin/sh "$work/f1" ) < "$work/f2" > "$work/out" 2> "$work/err"
+      if [ -n "$timeout" ] && [ "$timeout" -gt 0 ] 2>/dev/null && command -v timeout >/dev/null 2>&1; then
+          exec timeout "$timeout" "$@"
+      fi
+      exec "$@" ) < "$work/f2" > "$work/out" 2> "$work/err"
     rc=$?
     [ "$rc" -eq 124 ] && [ -n "$timeout" ] && echo "timed_out=1" > "$work/meta"
     return $rc
@@ -297,5 +311,9 @@ serve() {
         respond "$rc"
     done
 }
+
+# The agent's own functions: an argv exec forgets them, so `command -v`
+# finds only the host's programs.
+agent_functions="read_field fieldvar respond respond_file reset stat_meta sha256_of op_exec op_write op_mkdir facts_probes facts_awk op_facts valid_count valid_token serve"
 
 serve

@@ -83,6 +83,19 @@ env=$(text env 'GREETING=hello there')
 send exec "$script" "$empty" "$(text cwd /tmp)" "$env" "$empty"; receive
 check "exec cwd and env" "$([ "$(cat "$dir/r.out")" = "$(printf '/tmp\nhello there')" ]; echo $?)"
 
+# exec in argv mode: quoted words run directly, arguments intact
+words=$(text words "printf '%s|' 'a b' 'it'\''s' '
+x'")
+send exec "$words" "$empty" "$empty" "$empty" "$empty" "$(text how argv)"; receive
+check "argv exec keeps arguments" "$([ "$rc" = 0 ] && [ "$(cat "$dir/r.out")" = "$(printf 'a b|it'\''s|\nx|')" ]; echo $?)"
+send exec "$(text absentprog "'no-such-program-here' 'x'")" "$empty" "$empty" "$empty" "$empty" "$(text how argv)"; receive
+check "argv exec of a missing program" "$([ "$rc" = 127 ] && grep -qx 'not_found=1' "$dir/r.meta"; echo $?)"
+send exec "$(text fn "'fieldvar'")" "$empty" "$empty" "$empty" "$empty" "$(text how argv)"; receive
+check "argv exec does not see the agent's functions" "$([ "$rc" = 127 ] && grep -qx 'not_found=1' "$dir/r.meta"; echo $?)"
+defined=$(grep -o '^[a-z_0-9]*() {' "$here/drover-agent.sh" | tr -d '(){ ' | sort | tr '\n' ' ')
+listed=$(sed -n 's/^agent_functions="\(.*\)"$/\1/p' "$here/drover-agent.sh" | tr ' ' '\n' | sort | tr '\n' ' ')
+check "agent_functions lists every function" "$([ "$defined" = "$listed" ]; echo $?)"
+
 # large binary output survives, and the channel stays in step afterwards
 script=$(text script3 "head -c 300000 /dev/urandom | tee '$dir/big.copy'")
 send exec "$script" "$empty" "$empty" "$empty" "$empty"; receive

@@ -1,3 +1,5 @@
+import DroverSSH
+
 /// The agent's primitives as Swift calls, over any transport.
 public struct AgentClient: Sendable {
     public let transport: any AgentTransport
@@ -27,8 +29,24 @@ public struct AgentClient: Sendable {
     /// on the host; the controller waits a little longer before giving up.
     public func exec(_ script: String, stdin: [UInt8] = [], cwd: String = "",
                      environment: [(String, String)] = [], timeout: Int = 0) async throws -> AgentResponse {
+        try await exec(fields: [Array(script.utf8)], stdin: stdin, cwd: cwd, environment: environment, timeout: timeout)
+    }
+
+    /// Runs the program `argv[0]` with its arguments directly, without a
+    /// shell (the command module). A program that is not on PATH answers
+    /// rc 127 with meta `not_found=1`.
+    public func exec(argv: [String], stdin: [UInt8] = [], cwd: String = "",
+                     environment: [(String, String)] = [], timeout: Int = 0) async throws -> AgentResponse {
+        let words = argv.map(shellQuote).joined(separator: " ")
+        return try await exec(fields: [Array(words.utf8)], stdin: stdin, cwd: cwd, environment: environment,
+                              timeout: timeout, how: "argv")
+    }
+
+    private func exec(fields first: [[UInt8]], stdin: [UInt8], cwd: String, environment: [(String, String)],
+                      timeout: Int, how: String? = nil) async throws -> AgentResponse {
         let env = environment.map { "\($0.0)=\($0.1)\n" }.joined()
-        let fields: [[UInt8]] = [Array(script.utf8), stdin, Array(cwd.utf8), Array(env.utf8), timeout > 0 ? Array(String(timeout).utf8) : []]
+        var fields = first + [stdin, Array(cwd.utf8), Array(env.utf8), timeout > 0 ? Array(String(timeout).utf8) : []]
+        if let how { fields.append(Array(how.utf8)) }
         return try await call("exec", fields, timeout: timeout > 0 ? .seconds(timeout + 30) : nil)
     }
 

@@ -14,7 +14,7 @@ struct CommandModule: Module {
         let script: String
         switch kind {
         case .command:
-            var words: [String]
+            let words: [String]
             if let argv = args["argv"], case .list(let items) = argv {
                 words = items.map(\.text)
             } else {
@@ -27,11 +27,9 @@ struct CommandModule: Module {
             }
             guard !words.isEmpty else { return .failure("no command given") }
             commandLine = .list(words.map(Value.string))
-            // Ansible executes the program directly: a missing one is an
-            // execution error (rc 2, not changed), not a shell's 127.
-            let program = shellQuote(words[0])
-            script = "command -v \(program) >/dev/null 2>&1 || { printf '\(CommandRunner.notFound)' >&2; exit 127; }; exec "
-                + words.map(shellQuote).joined(separator: " ")
+            // Ansible executes the program directly, and so does the agent:
+            // a missing one is an execution error (rc 2, not changed).
+            return try await CommandRunner.run(.argv(words), commandLine: commandLine, context: context)
         case .shell, .raw:
             let text = args.string("cmd") ?? args.string("_raw_params") ?? ""
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure("no command given") }
@@ -42,7 +40,7 @@ struct CommandModule: Module {
                 script = text
             }
         }
-        return try await CommandRunner.run(script, commandLine: commandLine, context: context,
+        return try await CommandRunner.run(.script(script), commandLine: commandLine, context: context,
                                            supportsCheck: kind != .raw)
     }
 }
@@ -50,10 +48,10 @@ struct CommandModule: Module {
 /// The shared part of command, shell, raw and script: creates/removes,
 /// check mode, chdir, stdin and Ansible's result shape.
 enum CommandRunner {
-    /// What the command module's script prints when the program is missing.
-    static let notFound = "drover: program not found"
+    /// What runs: a shell script, or a program and its arguments.
+    enum Program { case script(String), argv([String]) }
 
-    static func run(_ script: String, commandLine: Value, context: ModuleContext, supportsCheck: Bool = true,
+    static func run(_ program: Program, commandLine: Value, context: ModuleContext, supportsCheck: Bool = true,
                     stdinBytes: [UInt8]? = nil) async throws -> ModuleResult {
         let args = context.arguments
         var result = ModuleResult()
@@ -82,11 +80,16 @@ enum CommandRunner {
             if args.bool("stdin_add_newline", default: true) { stdin.append(10) }
         }
         let start = Date()
-        let response = try await context.agent.exec(script, stdin: stdin, cwd: args.string("chdir") ?? "",
-                                                    environment: context.environment,
-                                                    timeout: context.task.keywords["timeout"].flatMap { Int($0.text) } ?? 0)
+        let cwd = args.string("chdir") ?? ""
+        let timeout = context.task.keywords["timeout"].flatMap { Int($0.text) } ?? 0
+        let response = switch program {
+        case .script(let script):
+            try await context.agent.exec(script, stdin: stdin, cwd: cwd, environment: context.environment, timeout: timeout)
+        case .argv(let words):
+            try await context.agent.exec(argv: words, stdin: stdin, cwd: cwd, environment: context.environment, timeout: timeout)
+        }
         let end = Date()
-        if response.rc == 127 && response.stderrText == notFound {
+        if response.rc == 127 && response.meta["not_found"] == "1" {
             result.failed = true
             result.msg = "Error executing command."
             result.values["rc"] = .int(2)
@@ -186,6 +189,6 @@ struct ScriptModule: Module {
         let arguments = words.dropFirst().map(shellQuote).joined(separator: " ")
         let runner = context.arguments.string("executable").map { shellQuote($0) + " " } ?? ""
         let script = "f=$(mktemp) || exit 1; cat > \"$f\"; chmod 700 \"$f\"; \(runner)\"$f\" \(arguments) < /dev/null; rc=$?; rm -f \"$f\"; exit $rc"
-        return try await CommandRunner.run(script, commandLine: .string(text), context: context, stdinBytes: Array(data))
+        return try await CommandRunner.run(.script(script), commandLine: .string(text), context: context, stdinBytes: Array(data))
     }
 }
