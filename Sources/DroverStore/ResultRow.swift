@@ -16,6 +16,7 @@ struct ResultRow: Sendable {
     var item: String?
     var status: String
     var ignored: Bool
+    var rescued: Bool
     var rc: Int?
     var stdout: [UInt8]?
     var stderr: [UInt8]?
@@ -39,6 +40,7 @@ struct ResultRow: Sendable {
         item = report.item
         status = report.status.rawValue
         ignored = report.ignored
+        rescued = report.rescued
         let dict = report.result.dictionary
         if report.noLog {
             result = Value.dict(["censored": .string("the output has been hidden due to the fact that 'no_log: true' was specified for this result"),
@@ -73,10 +75,10 @@ struct ResultRow: Sendable {
         // A cached statement: prepared once per connection, not per row (3x faster).
         try db.cachedStatement(sql: """
             INSERT INTO task_results (run_id, seq, task_index, play, task, location, module, host, delegated_to, item, status,
-                                      ignored, rc, stdout, stdout_blob, stderr, stderr_blob, msg, result, diff, started_at, ended_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      ignored, rescued, rc, stdout, stdout_blob, stderr, stderr_blob, msg, result, diff, started_at, ended_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [run, sequence, taskIndex, play, task, location, module, host, delegatedTo, item, status,
-                                     ignored, rc, out, outBlob, err, errBlob, msg, result, diff, started, ended])
+                                     ignored, rescued, rc, out, outBlob, err, errBlob, msg, result, diff, started, ended])
         let resultID = db.lastInsertedRowID
         for log in collected {
             let digest = try blobs.put(log.content)

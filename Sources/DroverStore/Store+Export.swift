@@ -191,6 +191,7 @@ extension Store {
         result["item"] = optional(row["item"] as String?, Value.string)
         result["status"] = .string(row["status"])
         result["ignored"] = .bool(row["ignored"])
+        result["rescued"] = .bool(row["rescued"])
         result["rc"] = optional(row["rc"] as Int?, Value.int)
         result["msg"] = optional(row["msg"] as String?, Value.string)
         for column in ["stdout", "stderr"] {

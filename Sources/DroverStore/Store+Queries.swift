@@ -39,6 +39,8 @@ public struct StoredResult: Sendable {
     public var item: String?
     public var status: String
     public var ignored: Bool
+    /// Failed inside a block whose `rescue` handled it.
+    public var rescued: Bool
     public var rc: Int?
     public var msg: String?
     public var result: String
@@ -109,7 +111,7 @@ extension Store {
             sql += " ORDER BY task_index, host, seq"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 StoredResult(id: row["id"], taskIndex: row["task_index"], play: row["play"], task: row["task"], module: row["module"],
-                             host: row["host"], item: row["item"], status: row["status"], ignored: row["ignored"], rc: row["rc"],
+                             host: row["host"], item: row["item"], status: row["status"], ignored: row["ignored"], rescued: row["rescued"], rc: row["rc"],
                              msg: row["msg"], result: row["result"], diff: row["diff"], location: row["location"])
             }
         }

@@ -97,6 +97,11 @@ enum StoreSchema {
             }
             try db.create(index: "collected_logs_run", on: "collected_logs", columns: ["run_id", "host"])
         }
+        migrator.registerMigration("v5 results know a rescue handled them") { db in
+            try db.alter(table: "task_results") { t in
+                t.add(column: "rescued", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

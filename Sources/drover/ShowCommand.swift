@@ -30,7 +30,7 @@ struct ShowCommand: ParsableCommand {
         if !failed.isEmpty {
             Output.line("\nfailed:")
             for r in failed {
-                let ignored = r.ignored ? " (ignored)" : ""
+                let ignored = r.ignored ? " (ignored)" : r.rescued ? " (rescued)" : ""
                 Output.line("  [\(r.host)] \(r.task)\(r.item.map { " (item=\($0))" } ?? "")\(ignored): \(r.status)"
                     + (r.rc.map { " rc=\($0)" } ?? "") + (r.msg.map { ": \($0)" } ?? ""))
                 let stderr = String(decoding: try store.output(resultID: r.id, stderr: true), as: UTF8.self)

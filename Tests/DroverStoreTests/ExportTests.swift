@@ -60,6 +60,24 @@ struct ExportTests {
         #expect(!text.contains("s3cr3t"))
     }
 
+    @Test("a failure a block's rescue handled is stored and exported as rescued")
+    func rescued() async throws {
+        let temp = try TemporaryStore("export-rescued")
+        defer { temp.close() }
+        var handled = report("web1", "migrate", .failed, rc: 1, msg: "non-zero return code")
+        handled.rescued = true
+        let id = try await record(temp.store, [handled, report("web2", "migrate", .failed, rc: 1)])
+        let results = try temp.store.results(id)
+        #expect(results.map(\.rescued) == [true, false])
+        var text = ""
+        try temp.store.export(id, format: .json) { text += $0 }
+        guard case .dict(let top) = try Value.parseJSON(text), case .list(let rows)? = top["results"] else {
+            Issue.record("unexpected shape: \(text.prefix(300))")
+            return
+        }
+        #expect(rows.map { $0.dictionary["rescued"] } == [.bool(true), .bool(false)])
+    }
+
     @Test("JUnit XML validates against the JUnit schema, one testsuite per host and one testcase per result")
     func junit() async throws {
         let temp = try TemporaryStore("export-junit")

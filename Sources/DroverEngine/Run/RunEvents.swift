@@ -9,6 +9,8 @@ public struct HostTaskReport: Sendable {
     public var delegatedTo: String?
     public var status: Status
     public var ignored = false
+    /// Failed inside a block whose `rescue` handles the failure.
+    public var rescued = false
     /// The loop item's label, for per-item lines.
     public var item: String?
     public var result: Value

@@ -14,6 +14,14 @@ struct TaskInvocation: Sendable {
     let options: RunOptions
     let pool: AgentPool
     let observer: any RunObserver
+
+    /// Hands a result to the observer, marked rescued when a block's
+    /// `rescue` will handle the failure.
+    func reported(_ report: HostTaskReport) async {
+        var report = report
+        report.rescued = report.status == .failed && !report.ignored && scope.rescuable
+        await observer.hostReported(report)
+    }
 }
 
 /// How one host ended one task (all loop items together).

@@ -27,7 +27,7 @@ extension TaskRunner {
                                                "false_condition": .string(condition.expression), "skipped": .bool(true)])
                     report.status = .skipped
                     report.result = result
-                    await inv.observer.hostReported(report)
+                    await inv.reported(report)
                     return HostTaskResult(status: .skipped, result: result)
                 }
             }
@@ -38,7 +38,7 @@ extension TaskRunner {
             arguments = arguments.filter { $0.value != .string(omitPlaceholder) }
             if task.module == "debug", let verbosity = arguments["verbosity"].flatMap({ Int($0.text) }), verbosity > 0 {
                 report.status = .skipped
-                await inv.observer.hostReported(report)
+                await inv.reported(report)
                 return HostTaskResult(status: .skipped)
             }
             let checkMode = try keyword("check_mode", inv, variables).map(\.isTruthy) ?? inv.options.checkMode
@@ -82,7 +82,7 @@ extension TaskRunner {
             report.showResult = task.module == "debug" || task.module == "assert"
             report.ignored = result.failed && ignoreErrors(inv)
             report.duration = clock.now - start
-            await inv.observer.hostReported(report)
+            await inv.reported(report)
             return HostTaskResult(status: report.status, ignored: report.ignored, changed: result.changed, result: result.registered,
                                   facts: task.module == "setup" ? result.facts : [:],
                                   setFacts: task.module == "set_fact" ? result.facts : [:], undo: result.undo,
@@ -93,7 +93,7 @@ extension TaskRunner {
             report.status = .unreachable
             report.ignored = ignore
             report.result = result
-            await inv.observer.hostReported(report)
+            await inv.reported(report)
             return HostTaskResult(status: .unreachable, ignored: ignore, result: result)
         } catch let error as TemplateError {
             return await fail(inv, message: "\(error)", item: label)

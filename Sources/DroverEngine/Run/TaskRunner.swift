@@ -71,7 +71,7 @@ enum TaskRunner {
             var report = HostTaskReport(host: inv.host, status: .skipped, result: total.result)
             report.module = task.module
             report.task = inv.title
-            await inv.observer.hostReported(report)
+            await inv.reported(report)
         }
         return total
     }
@@ -99,7 +99,7 @@ enum TaskRunner {
         report.module = inv.task.module
         report.task = inv.title
         report.location = inv.task.location
-        await inv.observer.hostReported(report)
+        await inv.reported(report)
         return HostTaskResult(status: .failed, ignored: ignored, result: result)
     }
 }

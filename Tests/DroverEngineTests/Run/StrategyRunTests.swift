@@ -149,7 +149,7 @@ struct StrategyRunTests {
     @Test("block/rescue/always with ansible_failed_result; the host counts as rescued")
     func blockRescue() async throws {
         let harness = try PlaybookHarness("blocks", hosts: [10])
-        let (recap, _) = try await harness.run("""
+        let (recap, observer) = try await harness.run("""
             - hosts: all
               gather_facts: false
               tasks:
@@ -175,6 +175,9 @@ struct StrategyRunTests {
         let stats = harness.stats(recap, "h10")
         #expect(stats.rescued == 1 && stats.failed == 1)
         #expect(recap.exitCode == 2)
+        // The failure the rescue handled is marked; the one without a rescue is not.
+        let failures = await observer.reports.filter { $0.status == .failed }
+        #expect(failures.map(\.rescued) == [true, false])
     }
 
     @Test("delegate_to localhost runs on the controller; run_once runs on one host and registers for all")
