@@ -48,7 +48,7 @@ struct RollbackCommand: AsyncParsableCommand {
         var selected = journals
         if let limit {
             let patterns = limit.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            selected = journals.filter { host, _ in patterns.contains { fnmatch($0, host, 0) == 0 } }
+            selected = journals.filter { host, _ in patterns.contains { FnMatch.matches(host, $0) } }
         }
         guard !selected.isEmpty else {
             Output.line("run \(runID) recorded no changes\(limit == nil ? "" : " on hosts matching \(limit!)"): nothing to undo")

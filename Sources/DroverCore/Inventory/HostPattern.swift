@@ -109,57 +109,8 @@ public enum HostPattern {
             let range = NSRange(name.startIndex..., in: name)
             return regex.firstMatch(in: name, options: [.anchored], range: range) != nil
         }
-        if term.contains(where: { "*?[".contains($0) }) { return glob(term, matches: name) }
+        if term.contains(where: { "*?[".contains($0) }) { return FnMatch.matches(name, term) }
         return term == name
-    }
-
-    /// fnmatch-style `*`, `?` and `[set]` matching.
-    static func glob(_ pattern: String, matches name: String) -> Bool {
-        let p = Array(pattern), s = Array(name)
-        var memo = [Int: Bool]()
-        func matchFrom(_ i: Int, _ j: Int) -> Bool {
-            let key = i * (s.count + 1) + j
-            if let known = memo[key] { return known }
-            let result: Bool
-            if i == p.count {
-                result = j == s.count
-            } else {
-                switch p[i] {
-                case "*":
-                    result = (j...s.count).contains { matchFrom(i + 1, $0) }
-                case "?":
-                    result = j < s.count && matchFrom(i + 1, j + 1)
-                case "[":
-                    if let close = p[(i + 1)...].firstIndex(of: "]"), j < s.count {
-                        result = setContains(p[(i + 1)..<close], s[j]) && matchFrom(close + 1, j + 1)
-                    } else {
-                        result = j < s.count && s[j] == "[" && matchFrom(i + 1, j + 1)
-                    }
-                default:
-                    result = j < s.count && p[i] == s[j] && matchFrom(i + 1, j + 1)
-                }
-            }
-            memo[key] = result
-            return result
-        }
-        return matchFrom(0, 0)
-    }
-
-    private static func setContains(_ set: ArraySlice<Character>, _ c: Character) -> Bool {
-        let negate = set.first == "!"
-        let members = negate ? set.dropFirst() : set
-        var hit = false
-        var k = members.startIndex
-        while k < members.endIndex {
-            if k + 2 < members.endIndex, members[k + 1] == "-" {
-                if members[k] <= c && c <= members[k + 2] { hit = true }
-                k += 3
-            } else {
-                if members[k] == c { hit = true }
-                k += 1
-            }
-        }
-        return hit != negate
     }
 
     private static func suggestion(_ term: String, in inventory: Inventory) -> String {

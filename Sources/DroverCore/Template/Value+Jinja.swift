@@ -63,8 +63,8 @@ extension Value {
         }
     }
 
-    /// The Python type name, as Jinja2's error messages spell it.
-    var pythonTypeName: String {
+    /// The Python type name, as Jinja2's and Ansible's messages spell it.
+    public var pythonTypeName: String {
         switch self {
         case .null: return "NoneType"
         case .bool: return "bool"

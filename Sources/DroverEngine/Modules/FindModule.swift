@@ -400,18 +400,3 @@ struct FindModule: Module {
         ]
     }
 }
-
-extension Value {
-    /// The Python type name Ansible's messages use.
-    fileprivate var pythonTypeName: String {
-        switch self {
-        case .null: return "NoneType"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .double: return "float"
-        case .string: return "str"
-        case .list: return "list"
-        case .dict: return "dict"
-        }
-    }
-}

@@ -15,16 +15,8 @@ struct SystemModuleTests {
     /// Runs shell on this machine (the test host) for fixtures and checks.
     @discardableResult
     static func sh(_ script: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try runBlocking("/bin/sh", ["-c", script])
+        return (result.status, result.output)
     }
 
     /// One task on h16 (optionally in check mode, with a play environment),

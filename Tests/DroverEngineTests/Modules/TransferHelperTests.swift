@@ -1,4 +1,5 @@
 @testable import DroverEngine
+import DroverCore
 import Foundation
 import Testing
 
