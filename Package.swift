@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "DroverSSH", targets: ["DroverSSH"]),
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
         .library(name: "DroverStore", targets: ["DroverStore"]),
+        .library(name: "DroverRuntime", targets: ["DroverRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,9 +63,20 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // The run use-case as a service: RunService, connections, cancellation, host locks.
+        .target(
+            name: "DroverRuntime",
+            dependencies: [
+                "DroverCore",
+                "DroverSSH",
+                "DroverEngine",
+                "DroverStore",
+            ]
+        ),
         .executableTarget(
             name: "drover",
             dependencies: [
+                "DroverRuntime",
                 "DroverCore",
                 "DroverSSH",
                 "DroverEngine",

@@ -13,6 +13,7 @@ public actor LocalProcess {
     private var stdoutFD: Int32
     private var stderrFD: Int32
     private var pending: [UInt8] = []
+    private var pendingStderr: [UInt8] = []
     private var stderrTail: [UInt8] = []
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -76,42 +77,60 @@ public actor LocalProcess {
         timeout: Duration? = nil,
         frame: some FrameDetector
     ) throws -> [UInt8] {
+        try exchange(request: request, timeout: timeout, decoder: FrameDecoder(frame)).frame
+    }
+
+    /// Writes `request`, then feeds stdout and stderr to `decoder` until it
+    /// holds a whole response (see `SSHConnection.exchange`).
+    public func exchange<Decoder: ResponseDecoder>(
+        request: [UInt8],
+        timeout: Duration? = nil,
+        interruption: (any ExchangeInterruption)? = nil,
+        decoder: Decoder
+    ) throws -> Decoder {
         guard stdoutFD >= 0 else {
             throw SSHError(.channelFailed, host: name, "the local process has ended; start it again")
         }
         let deadline = timeout.map { ContinuousClock.now + $0 }
-        var detector = frame
+        var decoder = decoder
+        var outbox = request
         var written = 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            if let length = detector.frameLength(in: pending), pending.count >= length, written == request.count {
-                let frame = Array(pending[..<length])
-                pending.removeFirst(length)
-                return frame
+            let done = decoder.advance(stdout: &pending, stderr: &pendingStderr)
+            if !decoder.readsStderr { keepStderrTail() }
+            if done { return decoder }
+            let now = ContinuousClock.now
+            if let interruption {
+                if written == outbox.count, let extra = interruption.bytesToSend(now: now) { outbox += extra }
+                if interruption.shouldAbandon(now: now) {
+                    end()
+                    throw SSHError(.timeout, host: name, "the local process did not stop when asked; it was killed")
+                }
+            } else if Task.isCancelled {
+                throw CancellationError()
             }
-            if Task.isCancelled { throw CancellationError() }
-            var waitMilliseconds: Int32 = 1000
+            var waitMilliseconds: Int32 = interruption == nil ? 1000 : 20
             if let deadline {
-                let left = deadline - ContinuousClock.now
+                let left = deadline - now
                 if left <= .zero {
                     end()
                     throw SSHError(.timeout, host: name, "no answer from the local process within \(timeout!.milliseconds) ms; it was stopped")
                 }
-                waitMilliseconds = Int32(min(1000, max(1, left.milliseconds)))
+                waitMilliseconds = Int32(min(Int(waitMilliseconds), max(1, left.milliseconds)))
             }
             var fds = [pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)]
-            if written < request.count { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
+            if written < outbox.count { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
             _ = poll(&fds, nfds_t(fds.count), waitMilliseconds)
             if fds.count > 2, fds[2].revents != 0 {
-                let n = request.withUnsafeBytes { write(stdinFD, $0.baseAddress! + written, request.count - written) }
+                let n = outbox.withUnsafeBytes { write(stdinFD, $0.baseAddress! + written, outbox.count - written) }
                 if n > 0 { written += n } else if n < 0, errno != EAGAIN { throw gone() }
             }
             if fds[1].revents != 0 {
                 let n = read(stderrFD, &buffer, buffer.count)
                 if n > 0 {
-                    stderrTail.append(contentsOf: buffer[..<n])
-                    if stderrTail.count > 8192 { stderrTail.removeFirst(stderrTail.count - 8192) }
+                    pendingStderr.append(contentsOf: buffer[..<n])
                 } else if n == 0 {
                     // The child closed stderr; poll ignores a negative descriptor.
                     close(stderrFD)
@@ -127,6 +146,14 @@ public actor LocalProcess {
                 }
             }
         }
+    }
+
+    /// Stderr that no response claims goes to the bounded tail.
+    private func keepStderrTail() {
+        guard !pendingStderr.isEmpty else { return }
+        stderrTail += pendingStderr
+        pendingStderr.removeAll(keepingCapacity: true)
+        if stderrTail.count > 8192 { stderrTail.removeFirst(stderrTail.count - 8192) }
     }
 
     /// Closes stdin (the agent exits at EOF) and the other pipes; the child
@@ -147,6 +174,7 @@ public actor LocalProcess {
     }
 
     private func gone() -> SSHError {
+        keepStderrTail()
         let detail = String(decoding: stderrTail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         end()
         return SSHError(.channelFailed, host: name, "the local process ended" + (detail.isEmpty ? "" : ": \(detail)"))

@@ -7,8 +7,18 @@ final class ProcessChannel: @unchecked Sendable {
     let channel: ssh_channel
     /// Output already read that belongs to the next response.
     var pending: [UInt8] = []
+    /// Stderr read but not yet claimed by a response.
+    var pendingStderr: [UInt8] = []
     /// The command's stderr, kept (bounded) for error messages.
     var stderrTail: [UInt8] = []
+
+    /// Stderr that no response claims goes to the bounded tail.
+    func keepStderrTail() {
+        guard !pendingStderr.isEmpty else { return }
+        stderrTail += pendingStderr
+        pendingStderr.removeAll(keepingCapacity: true)
+        if stderrTail.count > 8192 { stderrTail.removeFirst(stderrTail.count - 8192) }
+    }
 
     init(channel: ssh_channel) { self.channel = channel }
 }
@@ -51,34 +61,59 @@ extension SSHConnection {
         timeout: Duration? = nil,
         frame: some FrameDetector
     ) throws -> [UInt8] {
+        try exchange(id, request: request, timeout: timeout, decoder: FrameDecoder(frame)).frame
+    }
+
+    /// Writes `request`, then feeds what the process sends to `decoder`
+    /// until it holds a whole response, and returns it. While waiting it
+    /// writes what `interruption` asks for. Without an interruption, a
+    /// cancelled task stops waiting (the process is then out of step and
+    /// should be ended); with one, the interruption decides.
+    public func exchange<Decoder: ResponseDecoder>(
+        _ id: ProcessChannelID,
+        request: [UInt8],
+        timeout: Duration? = nil,
+        interruption: (any ExchangeInterruption)? = nil,
+        decoder: Decoder
+    ) throws -> Decoder {
         let session = try liveSession()
         guard let process = box.processes[id.value] else {
             throw SSHError(.channelFailed, host: target.name, "the remote process has ended; start it again")
         }
         let deadline = timeout.map { ContinuousClock.now + $0 }
-        var detector = frame
+        var decoder = decoder
+        var outbox = request
         var written = 0
         let bufferSize = 64 * 1024
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 8)
         defer { buffer.deallocate() }
         while true {
-            if let length = detector.frameLength(in: process.pending), process.pending.count >= length, written == request.count {
-                let frame = Array(process.pending[..<length])
-                process.pending.removeFirst(length)
-                return frame
+            if decoder.advance(stdout: &process.pending, stderr: &process.pendingStderr) {
+                if !decoder.readsStderr { process.keepStderrTail() }
+                return decoder
             }
-            if Task.isCancelled { throw CancellationError() }
-            if let deadline, ContinuousClock.now >= deadline {
+            if !decoder.readsStderr { process.keepStderrTail() }
+            let now = ContinuousClock.now
+            if let interruption {
+                if written == outbox.count, let extra = interruption.bytesToSend(now: now) { outbox += extra }
+                if interruption.shouldAbandon(now: now) {
+                    endProcess(id)
+                    throw SSHError(.timeout, host: target.name, "the remote process did not stop when asked; its channel was closed")
+                }
+            } else if Task.isCancelled {
+                throw CancellationError()
+            }
+            if let deadline, now >= deadline {
                 endProcess(id)
                 throw SSHError(.timeout, host: target.name,
                     "no answer from the remote process within \(timeout!.milliseconds) ms; it was stopped")
             }
             var moved = false
-            if written < request.count {
+            if written < outbox.count {
                 let window = Int(ssh_channel_window_size(process.channel))
                 if window > 0 {
-                    let count = min(window, 32 * 1024, request.count - written)
-                    let rc = request.withUnsafeBytes { ssh_channel_write(process.channel, $0.baseAddress! + written, UInt32(count)) }
+                    let count = min(window, 32 * 1024, outbox.count - written)
+                    let rc = outbox.withUnsafeBytes { ssh_channel_write(process.channel, $0.baseAddress! + written, UInt32(count)) }
                     guard rc >= 0 else { throw processGone(id, session) }
                     written += Int(rc)
                     moved = rc > 0
@@ -93,15 +128,15 @@ extension SSHConnection {
             }
             let e = ssh_channel_read_nonblocking(process.channel, buffer, UInt32(bufferSize), 1)
             if e > 0 {
-                process.stderrTail.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: Int(e)))
-                if process.stderrTail.count > 8192 { process.stderrTail.removeFirst(process.stderrTail.count - 8192) }
+                process.pendingStderr.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: Int(e)))
                 moved = true
             }
             if moved { continue }
             if ssh_channel_is_eof(process.channel) != 0 || ssh_channel_is_closed(process.channel) != 0 {
                 throw processGone(id, session)
             }
-            waitReadable(session, milliseconds: 50)
+            // Short enough that a cancel's kill request leaves within 20 ms.
+            waitReadable(session, milliseconds: interruption == nil ? 50 : 20)
         }
     }
 
@@ -117,6 +152,7 @@ extension SSHConnection {
 
     private func processGone(_ id: ProcessChannelID, _ session: ssh_session) -> SSHError {
         let process = box.processes[id.value]
+        process?.keepStderrTail()
         let stderr = process.map { String(decoding: $0.stderrTail, as: UTF8.self) } ?? ""
         let status = process.map { ssh_channel_get_exit_status($0.channel) } ?? -1
         endProcess(id)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverRuntime
 import DroverSSH
 
 /// How to reach hosts: overrides for what the inventory says.
@@ -23,6 +24,18 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(help: "ssh config file to read instead of ~/.ssh/config ('none' for no file).")
     var sshConfig: String?
+
+    /// The same, for the runtime.
+    var settings: ConnectionSettings {
+        var settings = ConnectionSettings()
+        settings.timeout = timeout
+        settings.user = user
+        settings.privateKey = privateKey
+        settings.knownHosts = knownHosts
+        settings.hostKeyChecking = hostKeyChecking
+        settings.sshConfig = sshConfig
+        return settings
+    }
 
     func validate() throws {
         guard (1...10_000).contains(forks) else { throw ValidationError("--forks must be between 1 and 10000") }

@@ -73,6 +73,8 @@ actor ConsoleObserver: RunObserver {
             if report.ignored { Output.line("...ignoring") }
         case .unreachable:
             Output.line("fatal: \(who): UNREACHABLE! => \(result.jsonText())")
+        case .cancelled:
+            Output.line("cancelled: \(who)\(item) => \(result.jsonText())")
         }
     }
 
@@ -100,7 +102,7 @@ actor ConsoleObserver: RunObserver {
         let width = max(26, (recap.hosts.map(\.name.count).max() ?? 0) + 1)
         for (name, s) in recap.hosts {
             let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
-            Output.line("\(padded): ok=\(s.ok)    changed=\(s.changed)    unreachable=\(s.unreachable)    failed=\(s.failed)    skipped=\(s.skipped)    rescued=\(s.rescued)    ignored=\(s.ignored)   ")
+            Output.line("\(padded): ok=\(s.ok)    changed=\(s.changed)    unreachable=\(s.unreachable)    failed=\(s.failed)    skipped=\(s.skipped)    rescued=\(s.rescued)    ignored=\(s.ignored)   " + (s.cancelled > 0 ? " cancelled=\(s.cancelled)" : ""))
         }
         Output.line("\nfinished in \(Output.seconds(recap.duration))")
     }

@@ -1,3 +1,4 @@
+import DroverRuntime
 import ArgumentParser
 import DroverSSH
 
@@ -32,7 +33,7 @@ struct ExecCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hosts = try inventory.selectHosts(pattern)
-        let targets = try hosts.map { try SSHTarget(host: $0.name, vars: $0.vars, options: connection) }
+        let targets = try hosts.map { try SSHTarget(host: $0.name, vars: $0.vars, options: connection.settings) }
         let line = commandLine
         let clock = ContinuousClock()
         let started = clock.now

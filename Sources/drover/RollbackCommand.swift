@@ -1,3 +1,4 @@
+import DroverRuntime
 import ArgumentParser
 import DroverCore
 import DroverEngine
@@ -68,7 +69,7 @@ struct RollbackCommand: AsyncParsableCommand {
         info.parentRunID = runID
         let console = ConsoleObserver(json: false, verbosity: 0, diff: false)
         let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
-        var runner = RollbackRunner(journals: selected, inventory: loaded, connector: SSHConnector(options: connection),
+        var runner = RollbackRunner(journals: selected, inventory: loaded, connector: SSHConnector(options: connection.settings),
                                     script: script, observer: recorder,
                                     title: check ? "rollback of run \(runID) (check)" : "rollback of run \(runID)")
         runner.checkMode = check

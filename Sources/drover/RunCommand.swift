@@ -1,3 +1,4 @@
+import DroverRuntime
 import ArgumentParser
 import DroverCore
 import Crypto
@@ -108,7 +109,7 @@ struct RunCommand: AsyncParsableCommand {
                            inventory: inventory.inventory, limit: inventory.limit, extraVars: options.extraVars, checkMode: check)
         let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
         let runner = PlaybookRunner(playbook: parsed, inventory: loaded, options: options,
-                                    connector: SSHConnector(options: connection), script: script, observer: recorder)
+                                    connector: SSHConnector(options: connection.settings), script: script, observer: recorder)
         let recap: RunRecap
         do {
             recap = try await runner.run()

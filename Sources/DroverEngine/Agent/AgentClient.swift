@@ -5,6 +5,10 @@ public struct AgentClient: Sendable {
     public let transport: any AgentTransport
     /// Limit for primitives other than `exec`, which takes the task's own.
     public var primitiveTimeout: Duration = .seconds(120)
+    /// The run's stop signal: a cancelled run's requests send `kill`.
+    public var cancellation: RunCancellation?
+    /// Receives an exec's output as the host produces it (live display).
+    public var onOutput: (@Sendable (ExecOutputStream, ArraySlice<UInt8>) -> Void)?
 
     public init(_ transport: any AgentTransport) {
         self.transport = transport
@@ -14,7 +18,8 @@ public struct AgentClient: Sendable {
 
     public func call(_ operation: String, _ fields: [[UInt8]], timeout: Duration?) async throws -> AgentResponse {
         let token = AgentFrame.newToken()
-        let frame = try await transport.roundTrip(AgentFrame.request(operation, fields, token: token), timeout: timeout)
+        let frame = try await transport.roundTrip(AgentFrame.request(operation, fields, token: token), timeout: timeout,
+                                                  interruption: interruption)
         guard let response = AgentFrame.parseResponse(frame, token: token) else {
             throw AgentError(.protocolError, host: hostName, "the agent answered `\(operation)` out of protocol; it may be an older version (stop stale agents and retry)")
         }
@@ -47,11 +52,24 @@ public struct AgentClient: Sendable {
         let env = environment.map { "\($0.0)=\($0.1)\n" }.joined()
         var fields = first + [stdin, Array(cwd.utf8), Array(env.utf8), timeout > 0 ? Array(String(timeout).utf8) : []]
         if let how { fields.append(Array(how.utf8)) }
-        return try await call("exec", fields, timeout: timeout > 0 ? .seconds(timeout + 30) : nil)
+        let token = AgentFrame.newToken()
+        let decoder = try await transport.exchange(AgentFrame.request("exec", fields, token: token),
+                                                   timeout: timeout > 0 ? .seconds(timeout + 30) : nil,
+                                                   interruption: interruption,
+                                                   decoder: ExecStreamDecoder(token: token, onOutput: onOutput))
+        guard let response = decoder.result, response.rc >= 0 else {
+            throw AgentError(.protocolError, host: hostName, "the agent answered `exec` out of protocol; it may be an older version (stop stale agents and retry)")
+        }
+        return response
+    }
+
+    /// Kill requests follow a cancelled run's requests.
+    private var interruption: (any ExchangeInterruption)? {
+        cancellation.map { KillInterruption($0) }
     }
 
     public func stat(_ path: String) async throws -> PathState {
-        PathState(meta: try await call("stat", path).meta)
+        try await stat([path])[0]
     }
 
     /// A file's bytes, or nil when it is not a regular file.
@@ -113,6 +131,10 @@ public struct AgentClient: Sendable {
 
     public func facts() async throws -> String {
         try await call("facts").stdoutText
+    }
+
+    func checked(_ response: AgentResponse, _ what: String) throws {
+        try check(response, what)
     }
 
     private func check(_ response: AgentResponse, _ what: String) throws {

@@ -7,7 +7,7 @@ import DroverSSH
 /// with the exit status. The agent never counts bytes, which would cost it a
 /// process per answer.
 public enum AgentFrame {
-    public static let version = 2
+    public static let version = 3
     /// Longest field sent inline: the agent's `read` builtin takes a pipe
     /// one byte per system call, cheaper than a `dd` process up to here.
     static let inlineLimit = 512

@@ -13,15 +13,18 @@ public struct BecomeSpec: Sendable, Hashable {
 
 /// The shell commands that start the agent on a host.
 enum AgentLaunch {
-    /// Runs in the login shell of an exec channel. It says `have` when the
-    /// agent is cached at `~/.cache/drover/agent-SHA.sh` and `need` when it
-    /// is not, then reads exactly the script's bytes from stdin, checks their
-    /// SHA-256 and caches them. Then it becomes the agent, so the same
-    /// channel carries every request of the run.
+    /// Runs in the login shell of an exec channel, which the controller
+    /// sends a `hello` request at once, without waiting. When the agent is
+    /// cached at `~/.cache/drover/agent-SHA.sh`, the bootstrap becomes it and
+    /// the agent answers that hello: one round trip. When it is not, the
+    /// bootstrap reads the hello's lines away, says `need`, reads exactly the
+    /// script's bytes, checks their SHA-256 and caches them before becoming
+    /// the agent; the controller then sends the script and a new hello.
     static func remoteCommand(script: AgentScript, become: BecomeSpec?) -> String {
         let dir = "${XDG_CACHE_HOME:-$HOME/.cache}/drover"
         let file = "\(dir)/agent-\(script.sha256).sh"
-        let fetch = "if [ -f \"$f\" ]; then echo have; else echo need; umask 077; mkdir -p \"\(dir)\" "
+        let fetch = "if [ ! -f \"$f\" ]; then IFS= read -r h; case $h in *' hello 1 '*) IFS= read -r h ;; esac; "
+            + "echo need; umask 077; mkdir -p \"\(dir)\" "
             + "&& dd bs=\(script.bytes.count) count=1 iflag=fullblock of=\"$f.$$\" 2>/dev/null "
             + "&& [ \"$(sha256sum < \"$f.$$\" | cut -c1-64)\" = \(script.sha256) ] "
             + "&& mv -f \"$f.$$\" \"$f\" || { rm -f \"$f.$$\"; echo 'drover: cannot cache the agent in \(dir)' >&2; exit 70; }; fi; "

@@ -1,9 +1,24 @@
-/// A running agent on one host, as the engine sees it: send a request frame,
-/// get the response frame. SSH channels and local pipes both conform.
+import DroverSSH
+
+/// A running agent on one host, as the engine sees it: send a request,
+/// decode its response as it arrives. SSH channels, local pipes and the
+/// in-memory test agent conform.
 public protocol AgentTransport: Sendable {
     var hostName: String { get }
     /// One exchange; throws `AgentError` (unreachable, timeout, protocol).
-    func roundTrip(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8]
+    /// While it waits it writes what `interruption` asks for (kill requests).
+    func exchange<Decoder: ResponseDecoder>(_ request: [UInt8], timeout: Duration?,
+                                            interruption: (any ExchangeInterruption)?,
+                                            decoder: Decoder) async throws -> Decoder
     /// Ends the agent (EOF on its stdin: it exits and removes its temp files).
     func close() async
+}
+
+extension AgentTransport {
+    /// One exchange whose response is one frame on stdout.
+    public func roundTrip(_ request: [UInt8], timeout: Duration?,
+                          interruption: (any ExchangeInterruption)? = nil) async throws -> [UInt8] {
+        try await exchange(request, timeout: timeout, interruption: interruption,
+                           decoder: FrameDecoder(AgentFrame.ResponseDetector())).frame
+    }
 }

@@ -21,9 +21,11 @@ public struct LocalAgentTransport: AgentTransport {
         }
     }
 
-    public func roundTrip(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
+    public func exchange<Decoder: ResponseDecoder>(_ request: [UInt8], timeout: Duration?,
+                                                   interruption: (any ExchangeInterruption)?,
+                                                   decoder: Decoder) async throws -> Decoder {
         do {
-            return try await process.exchange(request: request, timeout: timeout, frame: AgentFrame.ResponseDetector())
+            return try await process.exchange(request: request, timeout: timeout, interruption: interruption, decoder: decoder)
         } catch let error as SSHError {
             throw AgentError.from(error)
         }

@@ -13,17 +13,15 @@ public struct SSHAgentTransport: AgentTransport {
         let host = connection.target.name
         do {
             let id = try await connection.startProcess(AgentLaunch.remoteCommand(script: script, become: become))
-            let answer = try await connection.exchange(id, request: [], timeout: timeout, frame: LineFrame())
-            var first: [UInt8] = []
-            switch String(decoding: answer, as: UTF8.self) {
-            case "have\n": break
-            case "need\n": first = script.bytes
-            default:
-                throw AgentError(.startFailed, host: host, "unexpected output before the agent started: \(String(decoding: answer.prefix(200), as: UTF8.self))")
-            }
             let transport = SSHAgentTransport(connection: connection, process: id)
-            let token = AgentFrame.newToken()
-            let hello = try await transport.exchange(first + AgentFrame.request("hello", [], token: token), timeout: timeout)
+            var token = AgentFrame.newToken()
+            let start = try await connection.exchange(id, request: AgentFrame.request("hello", [], token: token),
+                                                      timeout: timeout, decoder: AgentStartDecoder())
+            var hello = start.frame
+            if start.needsUpload {
+                token = AgentFrame.newToken()
+                hello = try await transport.roundTrip(script.bytes + AgentFrame.request("hello", [], token: token), timeout: timeout)
+            }
             try AgentClient.checkHello(hello, token: token, host: host)
             return transport
         } catch let error as SSHError {
@@ -32,16 +30,15 @@ public struct SSHAgentTransport: AgentTransport {
         }
     }
 
-    public func roundTrip(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
+    public func exchange<Decoder: ResponseDecoder>(_ request: [UInt8], timeout: Duration?,
+                                                   interruption: (any ExchangeInterruption)?,
+                                                   decoder: Decoder) async throws -> Decoder {
         do {
-            return try await exchange(request, timeout: timeout)
+            return try await connection.exchange(process, request: request, timeout: timeout,
+                                                 interruption: interruption, decoder: decoder)
         } catch let error as SSHError {
             throw AgentError.from(error)
         }
-    }
-
-    private func exchange(_ request: [UInt8], timeout: Duration?) async throws -> [UInt8] {
-        try await connection.exchange(process, request: request, timeout: timeout, frame: AgentFrame.ResponseDetector())
     }
 
     public func close() async {

@@ -16,24 +16,33 @@ actor AgentPool {
     private var agents: [Key: Swift.Task<AgentClient, any Error>] = [:]
     let connector: any HostConnector
     let script: AgentScript
+    /// Every agent request of the run follows this stop signal.
+    nonisolated let cancellation: RunCancellation
+    /// Live output of the run's execs.
+    nonisolated let relay = OutputRelay()
 
-    init(connector: any HostConnector, script: AgentScript) {
+    init(connector: any HostConnector, script: AgentScript, cancellation: RunCancellation = RunCancellation()) {
         self.connector = connector
         self.script = script
+        self.cancellation = cancellation
     }
 
     func agent(for host: String, variables: [String: Value], become: BecomeSpec?) async throws -> AgentClient {
         let key = Key(host: host, become: become)
         if let existing = agents[key] { return try await existing.value }
-        let connector = self.connector, script = self.script
+        let connector = self.connector, script = self.script, cancellation = self.cancellation
         let task = Swift.Task<AgentClient, any Error> {
             let connection = variables["ansible_connection"]?.text
             let isLocal = connection == "local"
                 || (connection == nil && ["localhost", "127.0.0.1", "::1"].contains(host) && variables["ansible_host"] == nil)
+            var client: AgentClient
             if isLocal {
-                return AgentClient(try await LocalAgentTransport.start(hostName: host, script: script, become: become))
+                client = AgentClient(try await LocalAgentTransport.start(hostName: host, script: script, become: become))
+            } else {
+                client = AgentClient(try await connector.connect(host: host, variables: variables, become: become, script: script))
             }
-            return AgentClient(try await connector.connect(host: host, variables: variables, become: become, script: script))
+            client.cancellation = cancellation
+            return client
         }
         agents[key] = task
         do {

@@ -32,7 +32,7 @@ extension PlayRunner {
     /// Runs notified handlers as `HandlerFlush` decides: in the order they
     /// are defined, once per notification, until none is left.
     func flushHandlers(_ scope: ExecutionScope) async throws {
-        guard !stopped else { return }
+        guard !stopped, !cancelled else { return }
         let handlers = allHandlers(scope)
         var flush = HandlerFlush(handlerNames: handlers.map { Self.names(of: $0.0, in: $0.1) })
         while true {

@@ -6,7 +6,7 @@ extension PlayRunner {
     /// Runs a task list on `targets` in lockstep (the linear strategy).
     func runNodes(_ nodes: [TaskNode], scope: ExecutionScope, on targets: [String], allowFailed: Bool = false) async throws {
         for node in nodes {
-            guard !stopped else { return }
+            guard !stopped, !cancelled else { return }
             let live = targets.filter { isRunnable($0, allowFailed: allowFailed) }
             guard !live.isEmpty else { return }
             switch node {
@@ -64,6 +64,8 @@ extension PlayRunner {
 
     /// Runs one task on the hosts, at most `forks` at once, then applies results.
     func runTask(_ task: Task, scope: ExecutionScope, on targets: [String]) async throws {
+        // A cancelled run starts nothing new; what runs is stopped by its agent requests.
+        guard !cancelled else { return }
         if let pending = startAtTaskPending {
             guard task.name == pending else { return }
             startAtTaskPending = nil
@@ -131,7 +133,7 @@ extension PlayRunner {
         state.includedVars.merge(result.includedVars) { _, new in new }
         var outcome = TaskOutcome.ok
         if counted {
-            switch result.status {
+            switch options.cancellation.settled(result.status) {
             case .ok: state.stats.ok += 1
             case .changed: state.stats.ok += 1; state.stats.changed += 1; outcome = .changed
             case .skipped: state.stats.skipped += 1; outcome = .skipped
@@ -145,6 +147,9 @@ extension PlayRunner {
                 outcome = rescuable ? .rescued : .failed
             case .unreachable where result.ignored:
                 state.stats.ignored += 1; outcome = .ignored
+            case .cancelled:
+                state.stats.cancelled += 1
+                outcome = .skipped
             case .unreachable:
                 state.stats.unreachable += 1
                 state.unreachable = true

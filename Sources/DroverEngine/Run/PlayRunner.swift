@@ -70,7 +70,7 @@ final class PlayRunner {
         }
         expose(play.roles)
         for batchHosts in SerialPlan.batches(selected, steps: steps) {
-            guard !stopped, let active = tracker.startBatch(batchHosts) else { break }
+            guard !stopped, !cancelled, let active = tracker.startBatch(batchHosts) else { break }
             batch = active
             if play.keywords["gather_facts"]?.isTruthy ?? true {
                 try await gatherFacts(scope)
@@ -93,6 +93,9 @@ final class PlayRunner {
         try await runSection(reference.role.tasks, scope.entering(role: reference))
     }
 
+    /// The run was cancelled: no task, handler or batch starts any more.
+    var cancelled: Bool { options.cancellation.isCancelled }
+
     private func runSection(_ nodes: [TaskNode], _ scope: ExecutionScope) async throws {
         guard !stopped else { return }
         try await runNodes(nodes, scope: scope, on: batch.filter { hosts[$0]!.isActive })
@@ -102,6 +105,8 @@ final class PlayRunner {
     /// the batch is rolled back (its journal of this run, newest first) and
     /// the run stops there.
     func rollBackFailedBatch() async throws {
+        // A cancel stops the run as it is; `drover rollback` undoes it on request.
+        guard !cancelled else { return }
         guard play.keywords["rollback"]?.text == "on_failure" else { return }
         let failed = batch.filter { hosts[$0]!.failed || hosts[$0]!.unreachable }
         guard !failed.isEmpty else { return }

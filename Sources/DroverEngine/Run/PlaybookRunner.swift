@@ -25,12 +25,12 @@ public struct PlaybookRunner: Sendable {
     public func run() async throws -> RunRecap {
         let clock = ContinuousClock()
         let start = clock.now
-        let pool = AgentPool(connector: connector, script: script)
+        let pool = AgentPool(connector: connector, script: script, cancellation: options.cancellation)
         let directory = (playbook.path as NSString).deletingLastPathComponent
         var states: [String: HostState] = [:]
         var order: [String] = []
         do {
-            for play in playbook.plays {
+            for play in playbook.plays where !options.cancellation.isCancelled {
                 var selected = try HostPattern.resolve(play.hosts, in: inventory)
                 if let limit = options.limit { selected = selected.filter(limit.contains) }
                 selected = ordered(selected, play.keywords["order"]?.text)

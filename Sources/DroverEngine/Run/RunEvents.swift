@@ -3,7 +3,7 @@ import Foundation
 
 /// How one host ended one task, for display and recording.
 public struct HostTaskReport: Sendable {
-    public enum Status: String, Sendable { case ok, changed, failed, skipped, unreachable }
+    public enum Status: String, Sendable { case ok, changed, failed, skipped, unreachable, cancelled }
     public var host: String
     /// `delegate_to` target, when the task ran elsewhere.
     public var delegatedTo: String?
@@ -44,7 +44,7 @@ public protocol RunObserver: Sendable {
 
 /// Ansible's PLAY RECAP counts for one host.
 public struct HostStats: Sendable, Equatable, Codable {
-    public var ok = 0, changed = 0, unreachable = 0, failed = 0, skipped = 0, rescued = 0, ignored = 0
+    public var ok = 0, changed = 0, unreachable = 0, failed = 0, skipped = 0, rescued = 0, ignored = 0, cancelled = 0
     public init() {}
 }
 

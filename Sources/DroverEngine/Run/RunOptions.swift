@@ -16,6 +16,8 @@ public struct RunOptions: Sendable {
     public var startedAt = Date()
     /// `--step`: asked before each task whether to run it.
     public var stepPrompt: (@Sendable (String) async -> StepAnswer)?
+    /// Set to stop the run (Ctrl-C, `RunHandle.cancel()`).
+    public var cancellation = RunCancellation()
 
     public init() {}
 }

@@ -19,6 +19,7 @@ struct TaskInvocation: Sendable {
     /// `rescue` will handle the failure.
     func reported(_ report: HostTaskReport) async {
         var report = report
+        report.status = options.cancellation.settled(report.status)
         report.rescued = report.status == .failed && !report.ignored && scope.rescuable
         await observer.hostReported(report)
     }

@@ -48,7 +48,8 @@ extension TaskRunner {
             let delegate = try keyword("delegate_to", inv, variables)?.text
             if let delegate, delegate != inv.host { report.delegatedTo = delegate }
             let target = delegate ?? inv.host
-            let agent = try await agentFor(target, inv, variables)
+            var agent = try await agentFor(target, inv, variables)
+            agent.onOutput = inv.pool.relay.sink(host: inv.host, task: inv.title)
             // reboot (and anything else that drops the agent) reconnects through the pool.
             let reconnect: @Sendable () async throws -> AgentClient = {
                 await inv.pool.forget(target)

@@ -24,7 +24,7 @@ enum TaskRunner {
         var anyFailed = false, allSkipped = true
         // set_fact in a loop: each item sees the facts set by the ones before.
         var current = inv.variables
-        for (index, item) in items.enumerated() {
+        for (index, item) in items.enumerated() where !inv.options.cancellation.isCancelled {
             var extra: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar = loopControl["index_var"]?.text { extra[indexVar] = .int(index) }
             if loopControl["extended"]?.isTruthy == true {

@@ -7,7 +7,7 @@ extension SSHTarget {
     /// line's overrides. Reads ansible_ssh_common_args / ansible_ssh_extra_args
     /// for `-o UserKnownHostsFile=`, `-o StrictHostKeyChecking=`,
     /// `-o ConnectTimeout=` and `-F FILE`, as OpenSSH would.
-    init(host name: String, vars: [String: Value], options: ConnectionOptions) throws {
+    public init(host name: String, vars: [String: Value], options: ConnectionSettings) throws {
         func text(_ keys: String...) -> String? {
             keys.lazy.compactMap { vars[$0]?.text }.first { !$0.isEmpty }
         }

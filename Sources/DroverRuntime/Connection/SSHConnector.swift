@@ -4,15 +4,15 @@ import DroverSSH
 
 /// Opens the SSH connection for a host from its Ansible variables and
 /// starts the agent on it; one connection per host, shared by its agents.
-actor SSHConnector: HostConnector {
-    let options: ConnectionOptions
+public actor SSHConnector: HostConnector {
+    let options: ConnectionSettings
     private var connections: [String: Swift.Task<SSHConnection, any Error>] = [:]
 
-    init(options: ConnectionOptions) {
+    public init(options: ConnectionSettings) {
         self.options = options
     }
 
-    func connect(host: String, variables: [String: Value], become: BecomeSpec?, script: AgentScript) async throws -> any AgentTransport {
+    public func connect(host: String, variables: [String: Value], become: BecomeSpec?, script: AgentScript) async throws -> any AgentTransport {
         let connection: SSHConnection
         do {
             connection = try await self.connection(host, variables)
@@ -22,7 +22,7 @@ actor SSHConnector: HostConnector {
         return try await SSHAgentTransport.start(on: connection, script: script, become: become)
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         for task in connections.values {
             if let connection = try? await task.value { await connection.close() }
         }
