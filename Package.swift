@@ -92,6 +92,10 @@ let package = Package(
             path: "Tests/DroverTestSupport"
         ),
         .testTarget(
+            name: "DroverRuntimeTests",
+            dependencies: ["DroverRuntime", "DroverEngine", "DroverStore", "DroverCore", "DroverSSH", "DroverTestSupport"]
+        ),
+        .testTarget(
             name: "DroverCoreTests",
             dependencies: ["DroverCore", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["Fixtures"]  // test data read via #filePath

@@ -54,8 +54,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "List the tags in use.")
     var listTags = false
 
+    @Option(help: "Seconds a cancelled run's commands get to stop before they are killed.")
+    var cancelGrace: Int = 10
+
     func validate() throws {
         if step && json { throw ValidationError("--step asks on the terminal; it cannot be combined with --json") }
+        if cancelGrace < 0 { throw ValidationError("--cancel-grace takes a number of seconds, 0 or more") }
     }
 
     /// ansible-playbook exits 1 for mistakes found before anything ran.
@@ -88,6 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         options.skipTags = Set(skipTags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         options.extraVars = try playbook.extraVariables()
         options.startAtTask = startAtTask
+        options.cancellation = RunCancellation(grace: .seconds(cancelGrace))
         if step {
             let prompt = StepPrompt()
             options.stepPrompt = { await prompt.ask($0) }
@@ -110,6 +115,8 @@ struct RunCommand: AsyncParsableCommand {
         let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
         let runner = PlaybookRunner(playbook: parsed, inventory: loaded, options: options,
                                     connector: SSHConnector(options: connection.settings), script: script, observer: recorder)
+        let signals = InterruptSignals(cancelling: options.cancellation) { Output.line("\n\($0)") }
+        defer { signals.restore() }
         let recap: RunRecap
         do {
             recap = try await runner.run()
@@ -117,6 +124,14 @@ struct RunCommand: AsyncParsableCommand {
             await recorder.finish(status: "failed", recap: nil)
             FileHandle.standardError.write(Data("ERROR! \(error.description)\n".utf8))
             throw ExitCode(1)
+        } catch {
+            await recorder.finish(status: options.cancellation.isCancelled ? "cancelled" : "failed", recap: nil)
+            throw error
+        }
+        if options.cancellation.isCancelled {
+            await recorder.finish(status: "cancelled", recap: recap)
+            Output.line("run \(recorder.runID) cancelled after \(Output.seconds(recap.duration))")
+            throw ExitCode(130)
         }
         if !json { Output.line("run \(recorder.runID) recorded: `drover show \(recorder.runID)`") }
         if verbose > 0 && !json {

@@ -86,6 +86,7 @@ func record(_ store: Store, _ reports: [HostTaskReport], info: RunInfo = runInfo
         case .failed: if report.ignored { s.ok += 1; s.ignored += 1 } else { s.failed += 1 }
         case .skipped: s.skipped += 1
         case .unreachable: s.unreachable += 1
+        case .cancelled: s.cancelled += 1
         }
         stats[report.host] = s
     }
