@@ -94,7 +94,7 @@ public struct PlaybookHarness {
     }
 
     public func run(_ playbook: String, options: RunOptions = RunOptions(),
-                    connector: TestHostConnector = TestHostConnector(),
+                    connector: any HostConnector = TestHostConnector(),
                     observe: ((CollectingObserver) async throws -> any RunObserver)? = nil) async throws -> (RunRecap, CollectingObserver) {
         try write("site.yml", playbook)
         let parsed = try PlaybookParser(extraVariableNames: Set(options.extraVars.keys)).parse(file: "\(directory)/site.yml")

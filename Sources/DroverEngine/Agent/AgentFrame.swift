@@ -152,3 +152,42 @@ public struct AgentResponse: Sendable, Equatable {
         return result
     }
 }
+
+extension AgentFrame {
+    /// One request as the agent reads it.
+    public struct Request: Sendable, Equatable {
+        public var operation: String
+        public var fields: [[UInt8]]
+        public var token: String
+    }
+
+    /// Splits bytes holding whole requests (in-memory agents, tests); stops
+    /// at the first incomplete or malformed one.
+    public static func parseRequests(_ bytes: [UInt8]) -> [Request] {
+        var requests: [Request] = []
+        var index = 0
+        func line() -> [UInt8]? {
+            guard let end = bytes[index...].firstIndex(of: 10) else { return nil }
+            defer { index = end + 1 }
+            return Array(bytes[index..<end])
+        }
+        while index < bytes.count, let header = line() {
+            let words = header.split(separator: 32).map { String(decoding: $0, as: UTF8.self) }
+            guard words.count == 4, words[0] == "DRV\(version)", let count = Int(words[2]) else { break }
+            var fields: [[UInt8]] = []
+            for _ in 0..<count {
+                guard let first = line() else { return requests }
+                switch first.first {
+                case UInt8(ascii: "="): fields.append(Array(first.dropFirst()))
+                case UInt8(ascii: "+"): fields.append(Array(first.dropFirst()) + [10])
+                default:
+                    guard let length = Int(String(decoding: first, as: UTF8.self)), index + length <= bytes.count else { return requests }
+                    fields.append(Array(bytes[index..<(index + length)]))
+                    index += length
+                }
+            }
+            requests.append(Request(operation: words[1], fields: fields, token: words[3]))
+        }
+        return requests
+    }
+}
