@@ -14,25 +14,40 @@ extension AgentClient {
         public var changed: Bool
         public var before: PathState
         public var after: PathState
+        /// `put`: the bytes it replaced (meta `previous=inline`), for undo and diffs.
+        public var previousContent: [UInt8]?
+        /// `put` into a directory: where the file went.
+        public var path: String?
+        /// `put` wrote bytes (meta `written=1`), not only mode or owner.
+        public var wroteContent = false
     }
 
     /// Makes a path a directory, an existing file, a touched file, a link or
     /// absent, with mode, owner and group, changing only what differs.
     public func ensure(_ path: String, state: String, mode: String = "", owner: String = "", group: String = "",
                        linkTarget: String = "") async throws -> Ensured {
+        let answer = try await ensureResponse(path, state: state, mode: mode, owner: owner, group: group, linkTarget: linkTarget)
+        try checked(answer.response, "make \(path) \(state)")
+        return answer.outcome
+    }
+
+    /// `ensure` without turning a refusal into an error: the module words it.
+    public func ensureResponse(_ path: String, state: String, mode: String, owner: String, group: String,
+                               linkTarget: String) async throws -> (response: AgentResponse, outcome: Ensured) {
         let r = try await call("ensure", [path, state, mode, owner, group, linkTarget].map { Array($0.utf8) },
                                timeout: primitiveTimeout)
-        try checked(r, "make \(path) \(state)")
-        return ensured(r)
+        return (r, ensured(r))
     }
 
     /// Writes `content` unless the file already holds exactly it; mode,
-    /// owner and group are made right either way.
+    /// owner and group are made right either way. When `path` is a
+    /// directory and `nameInDirectory` is given, the file goes inside it
+    /// under that name (copy's `dest: DIR/`); otherwise a directory fails.
     public func put(_ path: String, content: [UInt8], mode: String = "", owner: String = "", group: String = "",
-                    backupDirectory: String = "") async throws -> Ensured {
+                    backupDirectory: String = "", nameInDirectory: String = "") async throws -> Ensured {
         let digest = FileContentDigest.sha256(content)
         let fields: [[UInt8]] = [Array(path.utf8), content, Array(digest.utf8), Array(mode.utf8), Array(owner.utf8),
-                                 Array(group.utf8), Array(backupDirectory.utf8)]
+                                 Array(group.utf8), Array(backupDirectory.utf8), Array(nameInDirectory.utf8)]
         let r = try await call("put", fields, timeout: primitiveTimeout)
         try checked(r, "write \(path)")
         return ensured(r)
@@ -40,13 +55,23 @@ extension AgentClient {
 
     private func ensured(_ response: AgentResponse) -> Ensured {
         let items = response.metaItems
-        return Ensured(changed: response.meta["changed"] == "1",
+        let meta = response.meta
+        return Ensured(changed: meta["changed"] == "1",
                        before: items.first.map(PathState.init(meta:)) ?? .absent,
-                       after: items.count > 1 ? PathState(meta: items[1]) : .absent)
+                       after: items.count > 1 ? PathState(meta: items[1]) : .absent,
+                       previousContent: meta["previous"] == "inline" ? response.stdout : nil,
+                       path: meta["path"], wroteContent: meta["written"] == "1")
     }
 }
 
 extension AgentResponse {
+    /// Every value of a repeated meta key, in order (`created=` lines).
+    public func metaValues(_ key: String) -> [String] {
+        metaText.split(separator: "\n").compactMap { line in
+            line.hasPrefix("\(key)=") ? String(line.dropFirst(key.count + 1)) : nil
+        }
+    }
+
     /// The meta block's `item=K` sections, in order (several paths, or a
     /// state before and after).
     public var metaItems: [[String: String]] {
@@ -61,5 +86,17 @@ extension AgentResponse {
             }
         }
         return items
+    }
+}
+
+extension AgentClient {
+    /// A path's state and, when it is a regular file, its bytes: one
+    /// request (protocol 3's `read` answers the stat keys too).
+    public func readWithState(_ path: String) async throws -> (state: PathState, content: [UInt8]?) {
+        let r = try await call("read", [Array(path.utf8)], timeout: primitiveTimeout)
+        let meta = r.meta
+        // An agent that sent no stat keys (not a file): ask separately.
+        let state = meta["exists"] != nil ? PathState(meta: meta) : try await stat(path)
+        return (state, r.rc == 0 && state.isFile ? r.stdout : nil)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 struct CopyModule: Module {
     func run(_ context: ModuleContext) async throws -> ModuleResult {
         let args = context.arguments
-        guard var dest = args.string("dest") else { return .failure("dest is required") }
+        guard let dest = args.string("dest") else { return .failure("dest is required") }
         if let content = args["content"] {
             // As Ansible: lists and dicts as JSON, scalars as Python's str() ("True", "8080").
             let text: String
@@ -19,10 +19,7 @@ struct CopyModule: Module {
         guard let src = args.string("src") else { return .failure("src (or content) is required") }
         if args.bool("remote_src") {
             guard let bytes = try await context.agent.read(src) else { return .failure("Source \(src) not found") }
-            if try await isDirectory(dest, context) {
-                dest = dest.hasSuffix("/") ? dest + (src as NSString).lastPathComponent : "\(dest)/\((src as NSString).lastPathComponent)"
-            }
-            return try await write(dest, bytes, context)
+            return try await write(dest, bytes, context, nameInDirectory: (src as NSString).lastPathComponent)
         }
         guard let local = context.findLocalFile(src, subdirectory: "files") else {
             return .failure("Could not find or access '\(src)' on the Ansible Controller.")
@@ -32,15 +29,23 @@ struct CopyModule: Module {
             return try await copyTree(local, src: src, dest: dest, context)
         }
         guard let data = FileManager.default.contents(atPath: local) else { return .failure("cannot read \(local)") }
-        if try await isDirectory(dest, context) {
-            dest = (dest.hasSuffix("/") ? dest : dest + "/") + (local as NSString).lastPathComponent
-        }
-        var result = try await write(dest, Array(data), context)
+        var result = try await write(dest, Array(data), context, nameInDirectory: (local as NSString).lastPathComponent)
         result.values["src"] = .string(local)
         return result
     }
 
-    private func write(_ dest: String, _ bytes: [UInt8], _ context: ModuleContext) async throws -> ModuleResult {
+    /// With `nameInDirectory`, a `dest` that is a directory gets the file
+    /// inside it under that name.
+    private func write(_ dest: String, _ bytes: [UInt8], _ context: ModuleContext,
+                       nameInDirectory: String = "") async throws -> ModuleResult {
+        if context.arguments.bool("force", default: true), FileContent.canPut(context, context.arguments) {
+            return try await FileContent.put(dest, content: bytes, context: context, current: nil, state: nil,
+                                             nameInDirectory: nameInDirectory)
+        }
+        var dest = dest
+        if !nameInDirectory.isEmpty, try await isDirectory(dest, context) {
+            dest = (dest.hasSuffix("/") ? dest : dest + "/") + nameInDirectory
+        }
         let state = try await context.agent.stat(dest)
         if state.exists && !context.arguments.bool("force", default: true) {
             return ModuleResult(msg: "file already exists", values: ["dest": .string(dest)])

@@ -9,6 +9,9 @@ enum FileContent {
     static func ensure(_ path: String, content: [UInt8], context: ModuleContext,
                        current: [UInt8]? = nil, state: PathState? = nil) async throws -> ModuleResult {
         let args = context.arguments
+        if canPut(context, args) {
+            return try await put(path, content: content, context: context, current: current, state: state)
+        }
         let agent = context.agent
         let before: PathState
         if let state { before = state } else { before = try await agent.stat(path) }
@@ -55,6 +58,45 @@ enum FileContent {
         result.values["state"] = .string("file")
         if let mode { result.values["mode"] = .string(mode) } else if let m = before.modeText { result.values["mode"] = .string(m) }
         return result
+    }
+
+    /// Check and diff modes, validation and backups need the old content
+    /// first; everything else writes in one request that compares on the host.
+    static func canPut(_ context: ModuleContext, _ args: ModuleArguments) -> Bool {
+        !context.checkMode && !context.diffMode && args.string("validate") == nil && !args.bool("backup")
+    }
+
+    /// One round trip: the agent writes only when the SHA-256 differs, sets
+    /// mode and owner, and sends back the bytes it replaced for the undo journal.
+    static func put(_ path: String, content: [UInt8], context: ModuleContext, current: [UInt8]?,
+                    state: PathState?, nameInDirectory: String = "") async throws -> ModuleResult {
+        if let state, state.isDirectory, nameInDirectory.isEmpty { return .failure("Destination \(path) is a directory") }
+        let args = context.arguments
+        let mode = args.mode()
+        let (owner, group) = splitOwnership(args.ownership)
+        let put = try await context.agent.put(path, content: content, mode: mode ?? "", owner: owner, group: group,
+                                              nameInDirectory: nameInDirectory)
+        let written = put.path ?? path
+        var result = ModuleResult()
+        result.changed = put.changed
+        if put.wroteContent {
+            result.undo.append(.file(path: written, previous: put.before, content: put.before.isFile ? current ?? put.previousContent : nil,
+                                     after: sha256Hex(content)))
+        } else if put.changed {
+            result.undo.append(.attributes(path: written, previous: put.before))
+        }
+        result.values["dest"] = .string(written)
+        result.values["checksum"] = .string(sha1Hex(content))
+        result.values["size"] = .int(content.count)
+        result.values["state"] = .string("file")
+        if let m = put.after.modeText ?? mode { result.values["mode"] = .string(m) }
+        return result
+    }
+
+    static func splitOwnership(_ ownership: String?) -> (owner: String, group: String) {
+        guard let ownership else { return ("", "") }
+        let parts = ownership.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        return (parts[0], parts.count > 1 ? parts[1] : "")
     }
 
     /// `validate: CMD %s`: the new content is checked in a temporary file first.

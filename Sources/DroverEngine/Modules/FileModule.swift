@@ -8,6 +8,9 @@ struct FileModule: Module {
         let args = context.arguments
         let agent = context.agent
         guard let path = args.string("path") else { return .failure("path is required") }
+        if let wanted = args.string("state") ?? (args.string("src") != nil ? "link" : nil), Self.canEnsure(wanted, context) {
+            return try await ensure(path, state: wanted, context: context)
+        }
         let before = try await agent.stat(path)
         let mode = args.mode(), owner = args.ownership
         var result = ModuleResult()

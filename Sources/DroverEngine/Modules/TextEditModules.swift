@@ -7,11 +7,8 @@ enum TextEditModule {
     static func edit(_ context: ModuleContext, createAllowed: Bool, absentMissingIsOK: Bool,
                      _ compute: (String?) throws(TextEditError) -> TextEditResult) async throws -> ModuleResult {
         guard let path = context.arguments.string("path") else { return .failure("path is required") }
-        let state = try await context.agent.stat(path)
-        var current: [UInt8]?
-        if state.isFile {
-            current = try await context.agent.read(path)
-        } else if state.exists {
+        let (state, current) = try await context.agent.readWithState(path)
+        if state.exists && !state.isFile {
             return .failure("Path \(path) is a \(state.kind?.rawValue ?? "special file")")
         } else if !createAllowed && !absentMissingIsOK {
             return ModuleResult(failed: true, msg: "Destination \(path) does not exist !", values: ["rc": .int(257)])
