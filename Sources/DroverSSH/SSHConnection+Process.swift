@@ -30,8 +30,11 @@ public struct ProcessChannelID: Sendable, Hashable {
 
 extension SSHConnection {
     /// Starts `command` on a new exec channel and keeps it open for
-    /// `exchange` calls.
-    public func startProcess(_ command: String) throws -> ProcessChannelID {
+    /// `exchange` calls. `initialInput` goes to the command's stdin right
+    /// behind the exec request, without waiting for the server's reply to
+    /// it: on a WAN that saves a round trip (the server holds the bytes
+    /// until the command reads them).
+    public func startProcess(_ command: String, initialInput: [UInt8] = []) throws -> ProcessChannelID {
         let session = try liveSession()
         guard let channel = ssh_channel_new(session) else {
             throw SSHError(.channelFailed, host: target.name, "cannot create a channel: \(libsshError(session))")
@@ -41,7 +44,7 @@ extension SSHConnection {
             throw SSHError(.channelFailed, host: target.name,
                 "cannot open a session channel: \(libsshError(session)) (the server's MaxSessions may be exhausted)")
         }
-        guard ssh_channel_request_exec(channel, command) == SSH_OK else {
+        guard requestExec(channel, command, session: session, then: initialInput) == SSH_OK else {
             ssh_channel_close(channel)
             ssh_channel_free(channel)
             throw SSHError(.channelFailed, host: target.name, "the server refused to run the command: \(libsshError(session))")
@@ -49,6 +52,35 @@ extension SSHConnection {
         let id = ProcessChannelID(value: nextProcessID())
         box.processes[id.value] = ProcessChannel(channel: channel)
         return id
+    }
+
+    /// The exec request sent without blocking, `input` written behind it,
+    /// then the reply awaited (libssh resumes a pending request when it is
+    /// called again).
+    private func requestExec(_ channel: ssh_channel, _ command: String, session: ssh_session, then input: [UInt8]) -> Int32 {
+        guard !input.isEmpty else { return ssh_channel_request_exec(channel, command) }
+        ssh_set_blocking(session, 0)
+        var rc = ssh_channel_request_exec(channel, command)
+        if rc == SSH_AGAIN || rc == SSH_OK {
+            var written = 0
+            while written < input.count {
+                let count = min(Int(ssh_channel_window_size(channel)), input.count - written, 32 * 1024)
+                guard count > 0 else { break }
+                let n = input.withUnsafeBytes { ssh_channel_write(channel, $0.baseAddress! + written, UInt32(count)) }
+                guard n > 0 else { break }
+                written += Int(n)
+            }
+            ssh_set_blocking(session, 1)
+            while rc == SSH_AGAIN { rc = ssh_channel_request_exec(channel, command) }
+            if rc == SSH_OK && written < input.count {
+                let rest = Array(input[written...])
+                let n = rest.withUnsafeBytes { ssh_channel_write(channel, $0.baseAddress!, UInt32(rest.count)) }
+                if n < 0 { return SSH_ERROR }
+            }
+            return rc
+        }
+        ssh_set_blocking(session, 1)
+        return rc
     }
 
     /// Writes `request` to the process, then reads its stdout until

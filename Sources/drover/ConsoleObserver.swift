@@ -14,6 +14,7 @@ actor ConsoleObserver: RunObserver {
     /// On a terminal each host line starts with `[done/total]` for its task.
     private let showProgress = isatty(STDOUT_FILENO) != 0
     private var progress = (done: 0, total: 0)
+    private var roundTrips = RoundTripTally()
 
     init(json: Bool, verbosity: Int, diff: Bool) {
         self.json = json
@@ -33,6 +34,7 @@ actor ConsoleObserver: RunObserver {
 
     func taskStarted(_ title: String, task: Task?, hosts: Int, handler: Bool) {
         flushTask()
+        printRoundTrips()
         currentTask = (title, [:])
         progress = (0, hosts)
         guard !json else { return }
@@ -44,6 +46,7 @@ actor ConsoleObserver: RunObserver {
                                                  "changed": report.result.dictionary["changed"] ?? .bool(false)]) : report.result
         if report.item != nil, case .dict(var d) = result { d["item"] = .string(report.item!); result = .dict(d) }
         if currentTask != nil { currentTask!.hosts[report.host] = result }
+        roundTrips.add(report.roundTrips)
         guard !json else { return }
         if diff && !report.noLog {
             for d in report.diffs { Output.line(UnifiedDiff.render(d)) }
@@ -85,6 +88,7 @@ actor ConsoleObserver: RunObserver {
 
     func runFinished(_ recap: RunRecap) {
         flushTask()
+        printRoundTrips()
         closePlay()
         if json {
             var stats: [(String, Value)] = []
@@ -104,7 +108,14 @@ actor ConsoleObserver: RunObserver {
             let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
             Output.line("\(padded): ok=\(s.ok)    changed=\(s.changed)    unreachable=\(s.unreachable)    failed=\(s.failed)    skipped=\(s.skipped)    rescued=\(s.rescued)    ignored=\(s.ignored)   " + (s.cancelled > 0 ? " cancelled=\(s.cancelled)" : ""))
         }
+        if verbosity > 0 { Output.line(roundTrips.recapLine) }
         Output.line("\nfinished in \(Output.seconds(recap.duration))")
+    }
+
+    /// -v: what the task just finished cost in round trips.
+    private func printRoundTrips() {
+        guard let line = roundTrips.endTask(), verbosity > 0, !json else { return }
+        Output.line(line)
     }
 
     private func flushTask() {

@@ -2,9 +2,11 @@
 /// multi-path stat (docs/agent-protocol.md).
 extension AgentClient {
     /// The states of several paths in one request; with `checksums`,
-    /// regular files also carry their SHA-256.
-    public func stat(_ paths: [String], checksums: Bool = false) async throws -> [PathState] {
-        let fields = [Array((checksums ? "sum" : "").utf8)] + paths.map { Array($0.utf8) }
+    /// regular files also carry their SHA-256, and with `algorithm` (md5,
+    /// sha1, sha224, sha256, sha384, sha512) a `checksum` made with it.
+    public func stat(_ paths: [String], checksums: Bool = false, algorithm: String? = nil) async throws -> [PathState] {
+        let option = algorithm.map { "sum=\($0)" } ?? (checksums ? "sum" : "")
+        let fields = [Array(option.utf8)] + paths.map { Array($0.utf8) }
         let response = try await call("stat", fields, timeout: primitiveTimeout)
         let items = response.metaItems
         return paths.indices.map { $0 < items.count ? PathState(meta: items[$0]) : .absent }

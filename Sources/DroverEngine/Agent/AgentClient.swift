@@ -7,6 +7,8 @@ public struct AgentClient: Sendable {
     public var primitiveTimeout: Duration = .seconds(120)
     /// The run's stop signal: a cancelled run's requests send `kill`.
     public var cancellation: RunCancellation?
+    /// Counts this client's requests for the task that holds it.
+    public var roundTrips: RoundTripCounter?
     /// Receives an exec's output as the host produces it (live display).
     public var onOutput: (@Sendable (ExecOutputStream, ArraySlice<UInt8>) -> Void)?
 
@@ -18,6 +20,7 @@ public struct AgentClient: Sendable {
 
     public func call(_ operation: String, _ fields: [[UInt8]], timeout: Duration?) async throws -> AgentResponse {
         let token = AgentFrame.newToken()
+        roundTrips?.add(1)
         let frame = try await transport.roundTrip(AgentFrame.request(operation, fields, token: token), timeout: timeout,
                                                   interruption: interruption)
         guard let response = AgentFrame.parseResponse(frame, token: token) else {
@@ -53,6 +56,7 @@ public struct AgentClient: Sendable {
         var fields = first + [stdin, Array(cwd.utf8), Array(env.utf8), timeout > 0 ? Array(String(timeout).utf8) : []]
         if let how { fields.append(Array(how.utf8)) }
         let token = AgentFrame.newToken()
+        roundTrips?.add(1)
         let decoder = try await transport.exchange(AgentFrame.request("exec", fields, token: token),
                                                    timeout: timeout > 0 ? .seconds(timeout + 30) : nil,
                                                    interruption: interruption,

@@ -12,9 +12,14 @@ public protocol AgentTransport: Sendable {
                                             decoder: Decoder) async throws -> Decoder
     /// Ends the agent (EOF on its stdin: it exits and removes its temp files).
     func close() async
+    /// Network round trips its start took (channel, command, handshake, upload).
+    var startRoundTrips: Int { get }
 }
 
 extension AgentTransport {
+    /// Local and in-memory agents start without a network.
+    public var startRoundTrips: Int { 0 }
+
     /// One exchange whose response is one frame on stdout.
     public func roundTrip(_ request: [UInt8], timeout: Duration?,
                           interruption: (any ExchangeInterruption)? = nil) async throws -> [UInt8] {

@@ -15,6 +15,10 @@ public struct PathState: Sendable, Equatable {
     public var mtime: Int?
     /// A symlink's target.
     public var target: String?
+    /// A regular file's digest, when the request asked for it (`stat` with
+    /// `sum`: SHA-256; with `sum=ALG`: that algorithm, in `checksum`).
+    public var sha256: String?
+    public var checksum: String?
 
     public static let absent = PathState(exists: false)
 
@@ -35,6 +39,8 @@ public struct PathState: Sendable, Equatable {
         size = meta["size"].flatMap { Int($0) }
         mtime = meta["mtime"].flatMap { Int($0) }
         target = meta["target"]
+        sha256 = meta["sha256"]
+        checksum = meta["checksum"]
     }
 
     public var isFile: Bool { exists && kind == .file }

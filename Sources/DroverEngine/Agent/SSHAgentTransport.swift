@@ -4,6 +4,9 @@ import DroverSSH
 public struct SSHAgentTransport: AgentTransport {
     public let connection: SSHConnection
     let process: ProcessChannelID
+    /// Opening the channel, then the exec request with the hello behind it;
+    /// one more to upload the agent.
+    public private(set) var startRoundTrips = 2
     public var hostName: String { connection.target.name }
 
     /// Starts the agent (uploading it into the host's cache first if it is
@@ -12,13 +15,15 @@ public struct SSHAgentTransport: AgentTransport {
                              timeout: Duration = .seconds(30)) async throws -> SSHAgentTransport {
         let host = connection.target.name
         do {
-            let id = try await connection.startProcess(AgentLaunch.remoteCommand(script: script, become: become))
-            let transport = SSHAgentTransport(connection: connection, process: id)
             var token = AgentFrame.newToken()
-            let start = try await connection.exchange(id, request: AgentFrame.request("hello", [], token: token),
-                                                      timeout: timeout, decoder: AgentStartDecoder())
+            // The hello rides behind the exec request: channel, then command and hello, two round trips.
+            let id = try await connection.startProcess(AgentLaunch.remoteCommand(script: script, become: become),
+                                                       initialInput: AgentFrame.request("hello", [], token: token))
+            var transport = SSHAgentTransport(connection: connection, process: id)
+            let start = try await connection.exchange(id, request: [], timeout: timeout, decoder: AgentStartDecoder())
             var hello = start.frame
             if start.needsUpload {
+                transport.startRoundTrips += 1
                 token = AgentFrame.newToken()
                 hello = try await transport.roundTrip(script.bytes + AgentFrame.request("hello", [], token: token), timeout: timeout)
             }

@@ -7,7 +7,11 @@ import OrderedCollections
 struct StatModule: Module {
     func run(_ context: ModuleContext) async throws -> ModuleResult {
         guard let path = context.arguments.string("path") else { return .failure("path is required") }
-        let s = try await context.agent.stat(path)
+        let algorithm = context.arguments.string("checksum_algorithm") ?? "sha1"
+        let known = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"].contains(algorithm)
+        let wantsChecksum = context.arguments.bool("get_checksum", default: true) && known
+        // The digest comes with the stat: one request.
+        let s = try await context.agent.stat([path], algorithm: wantsChecksum ? algorithm : nil)[0]
         var stat: OrderedDictionary<String, Value> = ["exists": .bool(s.exists)]
         if s.exists {
             stat["path"] = .string(path)
@@ -27,13 +31,7 @@ struct StatModule: Module {
                 stat["xusr"] = .bool(mode & 0o100 != 0)
                 stat["executable"] = .bool(mode & 0o111 != 0)
             }
-            if s.isFile, context.arguments.bool("get_checksum", default: true) {
-                let algorithm = context.arguments.string("checksum_algorithm") ?? "sha1"
-                let tool = ["md5": "md5sum", "sha1": "sha1sum", "sha224": "sha224sum", "sha256": "sha256sum",
-                            "sha384": "sha384sum", "sha512": "sha512sum"][algorithm] ?? "sha1sum"
-                let r = try await context.agent.exec("\(tool) < \(shellQuote(path)) | cut -d' ' -f1")
-                if r.rc == 0 { stat["checksum"] = .string(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            }
+            if s.isFile, let checksum = s.checksum { stat["checksum"] = .string(checksum) }
         }
         return ModuleResult(values: ["stat": .dict(stat)])
     }

@@ -27,7 +27,9 @@ actor AgentPool {
         self.cancellation = cancellation
     }
 
-    func agent(for host: String, variables: [String: Value], become: BecomeSpec?) async throws -> AgentClient {
+    /// The host's agent, started on first use; `counter` pays for a start.
+    func agent(for host: String, variables: [String: Value], become: BecomeSpec?,
+               counter: RoundTripCounter? = nil) async throws -> AgentClient {
         let key = Key(host: host, become: become)
         if let existing = agents[key] { return try await existing.value }
         let connector = self.connector, script = self.script, cancellation = self.cancellation
@@ -46,7 +48,9 @@ actor AgentPool {
         }
         agents[key] = task
         do {
-            return try await task.value
+            let client = try await task.value
+            counter?.add(client.transport.startRoundTrips)
+            return client
         } catch {
             agents[key] = nil
             throw error

@@ -29,6 +29,8 @@ public struct HostTaskReport: Sendable {
     /// Logs the task collected.
     public var collected: [CollectedLog] = []
     public var started: Date?
+    /// Network round trips the task took on this host (agent requests, agent start).
+    public var roundTrips = 0
 }
 
 /// The run's progress, as the engine reports it (the CLI prints it; the

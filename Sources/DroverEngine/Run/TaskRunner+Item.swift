@@ -48,8 +48,10 @@ extension TaskRunner {
             let delegate = try keyword("delegate_to", inv, variables)?.text
             if let delegate, delegate != inv.host { report.delegatedTo = delegate }
             let target = delegate ?? inv.host
-            var agent = try await agentFor(target, inv, variables)
+            let roundTrips = RoundTripCounter()
+            var agent = try await agentFor(target, inv, variables, counter: roundTrips)
             agent.onOutput = inv.pool.relay.sink(host: inv.host, task: inv.title)
+            agent.roundTrips = roundTrips
             // reboot (and anything else that drops the agent) reconnects through the pool.
             let reconnect: @Sendable () async throws -> AgentClient = {
                 await inv.pool.forget(target)
@@ -83,6 +85,7 @@ extension TaskRunner {
             report.showResult = task.module == "debug" || task.module == "assert"
             report.ignored = result.failed && ignoreErrors(inv)
             report.duration = clock.now - start
+            report.roundTrips = roundTrips.total
             await inv.reported(report)
             return HostTaskResult(status: report.status, ignored: report.ignored, changed: result.changed, result: result.registered,
                                   facts: task.module == "setup" ? result.facts : [:],
@@ -143,7 +146,8 @@ extension TaskRunner {
         return !results.contains(false)
     }
 
-    static func agentFor(_ target: String, _ inv: TaskInvocation, _ variables: RunVariables) async throws -> AgentClient {
+    static func agentFor(_ target: String, _ inv: TaskInvocation, _ variables: RunVariables,
+                         counter: RoundTripCounter? = nil) async throws -> AgentClient {
         var hostVars = inv.inventory.host(named: target) != nil ? inv.inventory.variables(for: target) : [:]
         if target == inv.host {
             // The host's own connection variables may come from any layer (play vars, -e).
@@ -158,7 +162,7 @@ extension TaskRunner {
         if let user = try keyword("remote_user", inv, variables)?.text, hostVars["ansible_user"] == nil {
             hostVars["ansible_user"] = .string(user)
         }
-        return try await inv.pool.agent(for: target, variables: hostVars, become: become)
+        return try await inv.pool.agent(for: target, variables: hostVars, become: become, counter: counter)
     }
 
     static func environment(_ inv: TaskInvocation, _ variables: RunVariables) throws -> [(String, String)] {
