@@ -31,7 +31,7 @@ actor ConsoleObserver: RunObserver {
 
     private var pendingPlay: String?
 
-    func taskStarted(_ title: String, task: Task?, hosts: Int, handler: Bool) {
+    func taskStarted(_ title: String, id: TaskID, task: Task?, hosts: Int, handler: Bool) {
         flushTask()
         currentTask = (title, [:])
         progress = (0, hosts)
@@ -73,6 +73,8 @@ actor ConsoleObserver: RunObserver {
             if report.ignored { Output.line("...ignoring") }
         case .unreachable:
             Output.line("fatal: \(who): UNREACHABLE! => \(result.jsonText())")
+        case .cancelled:
+            Output.line("cancelled: \(who)\(item)")
         }
     }
 

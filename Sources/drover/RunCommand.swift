@@ -113,10 +113,15 @@ struct RunCommand: AsyncParsableCommand {
         do {
             recap = try await runner.run()
         } catch let error as InputError {
-            await recorder.finish(status: "failed", recap: nil)
+            await recorder.finish(status: .failed)
             FileHandle.standardError.write(Data("ERROR! \(error.description)\n".utf8))
             throw ExitCode(1)
+        } catch {
+            // Whatever ends the run, it must not stay `running`.
+            await recorder.finish(status: error is CancellationError ? .cancelled : .failed)
+            throw error
         }
+        await recorder.finish(status: recap.status, recap: recap)
         if !json { Output.line("run \(recorder.runID) recorded: `drover show \(recorder.runID)`") }
         if verbose > 0 && !json {
             let share = Double((await recorder.writeTime).milliseconds) / Double(max(1, recap.duration.milliseconds)) * 100
