@@ -56,14 +56,19 @@ public actor RunRecorder: RunObserver {
 
     /// Beats for the controller while the run goes on, so another
     /// controller never takes a long run for an abandoned one.
+    /// Holds the recorder weakly: a recorder dropped without `finish`
+    /// stops beating (and its run is, rightly, taken for abandoned).
     private func startHeartbeat() {
-        let store = self.store
-        heartbeat = Swift.Task {
-            while !Swift.Task.isCancelled {
+        heartbeat = Swift.Task { [weak self] in
+            while !Swift.Task.isCancelled, let store = self?.store {
                 try? await store.heartbeat()
                 try? await Swift.Task.sleep(for: Store.heartbeatInterval)
             }
         }
+    }
+
+    deinit {
+        heartbeat?.cancel()
     }
 
     public func playStarted(_ play: Play, hosts: [String]) async {

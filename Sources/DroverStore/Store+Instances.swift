@@ -21,11 +21,12 @@ extension Store {
         try await pool.write { db in try Self.register(id, db: db, now: now) }
     }
 
-    /// Adds or refreshes this instance's row; forgets long-silent ones.
+    /// Adds or refreshes this instance's row (a beat never moves its time
+    /// back: dates are stored as sortable text); forgets long-silent ones.
     static func register(_ id: UUID, db: Database, now: Date) throws {
         try db.execute(sql: """
             INSERT INTO instances (id, host_name, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at
+            ON CONFLICT(id) DO UPDATE SET heartbeat_at = MAX(heartbeat_at, excluded.heartbeat_at)
             """, arguments: [id.uuidString, ProcessInfo.processInfo.hostName, Int(getpid()), now, now])
         try db.execute(sql: "DELETE FROM instances WHERE heartbeat_at < ?", arguments: [now.addingTimeInterval(-instanceRetention)])
     }
