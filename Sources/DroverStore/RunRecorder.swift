@@ -23,6 +23,8 @@ public actor RunRecorder: RunObserver {
     private var finished = false
     private var recap: RunRecap?
     private var heartbeat: Swift.Task<Void, Never>?
+    /// The last write of queued results (see `flush`).
+    private var lastWrite: Swift.Task<Result<Duration, any Error>, Never>?
     /// What recording cost: results written, transactions, time spent writing.
     public private(set) var recordedResults = 0
     public private(set) var transactions = 0
@@ -163,24 +165,43 @@ public actor RunRecorder: RunObserver {
     /// Writes what is queued: the blob files first (off the cooperative
     /// pool, outside any transaction), then the rows in one transaction,
     /// so the write lock is never held while files are written.
+    ///
+    /// Writes are chained (each waits for the one before), and a flush
+    /// returns only when every earlier write is done: `finish` after a
+    /// flush still in flight (the actor is reentrant) sees all results.
     func flush() async {
         flushScheduled = false
-        guard !pending.isEmpty else { return }
         let rows = pending
         pending = []
+        let previous = lastWrite
+        guard !rows.isEmpty else {
+            _ = await previous?.value
+            return
+        }
         let id = runID
-        let blobs = store.blobs
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let written = try await BlobStore.offThePool { try rows.map { try $0.writeBlobs(to: blobs) } }
-            try await store.pool.write { db in
-                for (row, rowBlobs) in zip(rows, written) { try row.insert(into: db, run: id, blobs: rowBlobs, store: blobs) }
+        let store = self.store
+        let write = Swift.Task { () -> Result<Duration, any Error> in
+            _ = await previous?.value
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                let blobs = store.blobs
+                let written = try await BlobStore.offThePool { try rows.map { try $0.writeBlobs(to: blobs) } }
+                try await store.pool.write { db in
+                    for (row, rowBlobs) in zip(rows, written) { try row.insert(into: db, run: id, blobs: rowBlobs, store: blobs) }
+                }
+                return .success(clock.now - start)
+            } catch {
+                return .failure(error)
             }
+        }
+        lastWrite = write
+        switch await write.value {
+        case .success(let duration):
             recordedResults += rows.count
             transactions += 1
-            writeTime += clock.now - start
-        } catch {
+            writeTime += duration
+        case .failure(let error):
             await next.message("warning: results could not be recorded: \(error)")
         }
     }

@@ -33,7 +33,7 @@ struct RollbackCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let store = try StoreOptions.open()
+        let store = try await StoreOptions.open()
         let summary: RunSummary
         let journals: [String: [UndoRecord]]
         let target: (inventory: [String], limit: String?)

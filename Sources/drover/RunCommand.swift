@@ -101,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
-        let store = try StoreOptions.open()
+        let store = try await StoreOptions.open()
         let bytes = FileManager.default.contents(atPath: parsed.path) ?? Data()
         let info = RunInfo(playbook: URL(fileURLWithPath: parsed.path).standardized.path,
                            playbookSHA256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),

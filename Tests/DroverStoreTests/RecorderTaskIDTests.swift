@@ -45,6 +45,25 @@ struct RecorderTaskIDTests {
         #expect(try await temp.store.recap(recorder.runID).first?.stats.cancelled == 1)
     }
 
+    @Test("finish waits for a write still in flight: every result is stored when it returns")
+    func finishAfterInFlightFlush() async throws {
+        let temp = try TemporaryStore("in-flight")
+        defer { temp.close() }
+        // Outputs over the inline limit: writing their blobs takes a while.
+        let big = String(repeating: "x", count: RunRecorder.inlineLimit + 1)
+        for attempt in 0..<3 {
+            let recorder = try await RunRecorder.start(store: temp.store, info: runInfo(), forwardingTo: NullObserver())
+            for n in 0..<60 { await recorder.hostReported(report("web\(n)", "t", .ok, stdout: "\(n) \(attempt) " + big)) }
+            let inFlight = Swift.Task { await recorder.flush() }
+            // Let the flush take the queue and start writing (the actor is
+            // free, so it does at once) before the run is finished.
+            try await Swift.Task.sleep(for: .milliseconds(5))
+            await recorder.finish(status: .succeeded)
+            #expect(try await temp.store.results(recorder.runID).count == 60, "attempt \(attempt)")
+            await inFlight.value
+        }
+    }
+
     @Test("a run that ends with an error, before any recap, is failed, not running")
     func errorPath() async throws {
         let temp = try TemporaryStore("error-path")
