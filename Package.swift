@@ -52,12 +52,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The run store: the only place that sees SQL.
+        // The run store: the only place that sees SQL. It knows the run
+        // vocabulary (DroverCore), not the engine that produces it.
         .target(
             name: "DroverStore",
             dependencies: [
                 "DroverCore",
-                "DroverEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OrderedCollections", package: "swift-collections"),

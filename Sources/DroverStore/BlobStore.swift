@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 import Foundation
 
 /// Content-addressed files: `blobs/ab/abcdef…` named by SHA-256, written
@@ -9,11 +10,17 @@ struct BlobStore: Sendable {
     /// Stores `bytes`; returns their SHA-256.
     func put(_ bytes: [UInt8]) throws -> String {
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        if exists(digest) { return digest }
+        try write(bytes, as: digest)
+        return digest
+    }
+
+    /// Writes the file of `digest` (anew, even when one is there).
+    func write(_ bytes: [UInt8], as digest: String) throws {
         let folder = "\(directory)/\(digest.prefix(2))"
         let path = "\(folder)/\(digest)"
-        if FileManager.default.fileExists(atPath: path) { return digest }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temp = "\(path).tmp.\(getpid())"
+        let temp = "\(path).tmp.\(getpid()).\(UUID().uuidString)"
         guard FileManager.default.createFile(atPath: temp, contents: Data(bytes)) else {
             throw StoreError(.cannotOpen, "cannot write a blob in \(folder): check free space and permissions")
         }
@@ -21,7 +28,10 @@ struct BlobStore: Sendable {
             unlink(temp)
             throw StoreError(.cannotOpen, "cannot store a blob in \(folder): \(String(cString: strerror(errno)))")
         }
-        return digest
+    }
+
+    func exists(_ digest: String) -> Bool {
+        FileManager.default.fileExists(atPath: "\(directory)/\(digest.prefix(2))/\(digest)")
     }
 
     func get(_ digest: String) throws -> [UInt8] {
@@ -33,5 +43,15 @@ struct BlobStore: Sendable {
 
     func remove(_ digest: String) {
         unlink("\(directory)/\(digest.prefix(2))/\(digest)")
+    }
+
+    /// Runs blocking file work on a Dispatch thread, not on Swift's
+    /// cooperative pool (whose few threads the runs need).
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
     }
 }

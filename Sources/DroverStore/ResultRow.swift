@@ -1,12 +1,13 @@
 import DroverCore
-import DroverEngine
 import Foundation
 import GRDB
+import OrderedCollections
 
 /// One host's result for one task, ready to insert.
 struct ResultRow: Sendable {
     var play: String
     var task: String
+    var taskID: TaskID
     var taskIndex: Int
     var sequence: Int
     var location: String?
@@ -14,7 +15,7 @@ struct ResultRow: Sendable {
     var host: String
     var delegatedTo: String?
     var item: String?
-    var status: String
+    var status: TaskStatus
     var ignored: Bool
     var rescued: Bool
     var rc: Int?
@@ -31,6 +32,7 @@ struct ResultRow: Sendable {
     init(_ report: HostTaskReport, play: String, taskIndex: Int, sequence: Int) {
         self.play = play
         task = report.task
+        taskID = report.taskID
         self.taskIndex = taskIndex
         self.sequence = sequence
         location = report.location.map { "\($0.file):\($0.line):\($0.column)" }
@@ -38,10 +40,11 @@ struct ResultRow: Sendable {
         host = report.host
         delegatedTo = report.delegatedTo
         item = report.item
-        status = report.status.rawValue
+        status = report.status
         ignored = report.ignored
         rescued = report.rescued
-        let dict = report.result.dictionary
+        var dict: OrderedDictionary<String, Value> = [:]
+        if case .dict(let fields) = report.result { dict = fields }
         if report.noLog {
             result = Value.dict(["censored": .string("the output has been hidden due to the fact that 'no_log: true' was specified for this result"),
                                  "changed": dict["changed"] ?? .bool(false)]).jsonText()
@@ -62,37 +65,56 @@ struct ResultRow: Sendable {
         collected = report.collected
     }
 
-    func insert(into db: Database, run: Int64, blobs: BlobStore) throws {
-        func split(_ bytes: [UInt8]?) throws -> (Data?, String?) {
-            guard let bytes else { return (nil, nil) }
-            if bytes.count <= RunRecorder.inlineLimit { return (Data(bytes), nil) }
-            let digest = try blobs.put(bytes)
-            try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [digest, bytes.count])
-            return (nil, digest)
+    /// Writes the payloads that go to blob files (outputs over the inline
+    /// limit, collected logs, undo contents); returns their digests.
+    /// Blocking file I/O: called off the cooperative pool, before the
+    /// row's transaction.
+    func writeBlobs(to store: BlobStore) throws -> ResultBlobs {
+        func big(_ bytes: [UInt8]?) throws -> String? {
+            guard let bytes, bytes.count > RunRecorder.inlineLimit else { return nil }
+            return try store.put(bytes)
         }
-        let (out, outBlob) = try split(stdout)
-        let (err, errBlob) = try split(stderr)
+        return ResultBlobs(stdout: try big(stdout), stderr: try big(stderr),
+                           collected: try collected.map { try store.put($0.content) },
+                           undo: try undo.map { entry in try entry.encoded.content.map { try store.put($0) } })
+    }
+
+    /// Inserts the row and what hangs off it, naming the blobs
+    /// `writeBlobs` wrote.
+    func insert(into db: Database, run: Int64, blobs: ResultBlobs, store: BlobStore) throws {
+        // A prune may have deleted a blob file between `writeBlobs` and
+        // this transaction (an equal payload of a pruned run): now that this
+        // transaction holds the write lock no prune can, so a missing file
+        // is written again and stays.
+        func reference(_ digest: String, _ bytes: [UInt8]) throws {
+            try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [digest, bytes.count])
+            if !store.exists(digest) { try store.write(bytes, as: digest) }
+        }
+        func split(_ bytes: [UInt8]?, _ digest: String?) throws -> Data? {
+            guard let bytes else { return nil }
+            guard let digest else { return Data(bytes) }
+            try reference(digest, bytes)
+            return nil
+        }
+        let out = try split(stdout, blobs.stdout)
+        let err = try split(stderr, blobs.stderr)
         // A cached statement: prepared once per connection, not per row (3x faster).
         try db.cachedStatement(sql: """
-            INSERT INTO task_results (run_id, seq, task_index, play, task, location, module, host, delegated_to, item, status,
+            INSERT INTO task_results (run_id, seq, task_index, task_id, play, task, location, module, host, delegated_to, item, status,
                                       ignored, rescued, rc, stdout, stdout_blob, stderr, stderr_blob, msg, result, diff, started_at, ended_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [run, sequence, taskIndex, play, task, location, module, host, delegatedTo, item, status,
-                                     ignored, rescued, rc, out, outBlob, err, errBlob, msg, result, diff, started, ended])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [run, sequence, taskIndex, taskID == .unplaced ? nil : taskID.description, play, task, location,
+                                     module, host, delegatedTo, item, status.rawValue, ignored, rescued, rc, out, blobs.stdout, err,
+                                     blobs.stderr, msg, result, diff, started, ended])
         let resultID = db.lastInsertedRowID
-        for log in collected {
-            let digest = try blobs.put(log.content)
-            try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [digest, log.content.count])
+        for (log, digest) in zip(collected, blobs.collected) {
+            try reference(digest, log.content)
             try db.execute(sql: "INSERT INTO collected_logs (run_id, host, source, content_blob, size, collected_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [run, host, log.source, digest, log.content.count, ended])
         }
-        for (offset, entry) in undo.enumerated() {
+        for (offset, (entry, blob)) in zip(undo, blobs.undo).enumerated() {
             let encoded = entry.encoded
-            var blob: String?
-            if let content = encoded.content {
-                blob = try blobs.put(content)
-                try db.execute(sql: "INSERT OR IGNORE INTO blob_refs (sha256, size) VALUES (?, ?)", arguments: [blob, content.count])
-            }
+            if let blob, let content = encoded.content { try reference(blob, content) }
             try db.execute(sql: """
                 INSERT INTO undo_entries (run_id, host, seq, task_result_id, kind, path, previous, content_blob, after_sha256, task)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -100,6 +122,14 @@ struct ResultRow: Sendable {
                                  entry.after, task])
         }
     }
+}
+
+/// The blob digests of one result row, written before its transaction.
+struct ResultBlobs: Sendable {
+    var stdout: String?
+    var stderr: String?
+    var collected: [String]
+    var undo: [String?]
 }
 
 extension UndoEntry {

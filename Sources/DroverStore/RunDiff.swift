@@ -1,3 +1,4 @@
+import DroverCore
 import Foundation
 
 /// What differs between two recorded runs, per host and task: the
@@ -10,17 +11,17 @@ public struct RunDiff: Sendable {
     /// How one side ended a task.
     public struct Outcome: Sendable, Equatable {
         public var resultID: Int64
-        public var status: String
+        public var status: TaskStatus
         public var ignored: Bool
         public var rc: Int?
         public var msg: String?
 
         /// A failure that counts (not ignored).
-        public var isFailure: Bool { (status == "failed" || status == "unreachable") && !ignored }
+        public var isFailure: Bool { status.isFailure && !ignored }
 
         /// `failed rc=2 (ignored)`.
         public var label: String {
-            status + (rc.map { " rc=\($0)" } ?? "") + (ignored ? " (ignored)" : "")
+            status.rawValue + (rc.map { " rc=\($0)" } ?? "") + (ignored ? " (ignored)" : "")
         }
     }
 

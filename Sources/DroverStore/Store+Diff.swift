@@ -40,6 +40,12 @@ extension Store {
         return diff
     }
 
+    /// The same on a Dispatch thread: it reads both runs and their blob
+    /// files, which would block the cooperative pool.
+    public func diff(_ a: Int64, _ b: Int64, maxDiffLines: Int = 20) async throws -> RunDiff {
+        try await BlobStore.offThePool { try self.diff(a, b, maxDiffLines: maxDiffLines) }
+    }
+
     /// A run's results keyed for matching, in task order, and its hosts.
     private func diffRows(_ id: Int64) throws -> ([DiffRow], Set<String>) {
         try pool.read { db in
@@ -60,7 +66,7 @@ extension Store {
                 key.occurrence = (occurrences[key] ?? 0) + 1
                 occurrences[RunDiff.TaskKey(host: key.host, task: key.task, item: key.item, occurrence: 1)] = key.occurrence
                 rows.append(DiffRow(key: key,
-                                    outcome: RunDiff.Outcome(resultID: row["id"], status: row["status"], ignored: row["ignored"],
+                                    outcome: RunDiff.Outcome(resultID: row["id"], status: Self.taskStatus(row["status"]), ignored: row["ignored"],
                                                              rc: row["rc"], msg: row["msg"]),
                                     inline: row["stdout"], blob: row["stdout_blob"]))
             }

@@ -31,7 +31,7 @@ extension Store {
             var recap = OrderedDictionary<String, Value>()
             for row in try Row.fetchAll(db, sql: "SELECT * FROM run_hosts WHERE run_id = ? ORDER BY host", arguments: [id]) {
                 var counts = OrderedDictionary<String, Value>()
-                for name in ["ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"] { counts[name] = .int(row[name]) }
+                for name in ["ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored", "cancelled"] { counts[name] = .int(row[name]) }
                 recap[row["host"]] = .dict(counts)
             }
             try write("{\n  \"format\": \"drover-run/1\",\n")
@@ -184,6 +184,7 @@ extension Store {
         result["play"] = .string(row["play"])
         result["task_index"] = .int(row["task_index"])
         result["task"] = .string(row["task"])
+        result["task_id"] = optional(row["task_id"] as String?, Value.string)
         result["location"] = optional(row["location"] as String?, Value.string)
         result["module"] = .string(row["module"])
         result["host"] = .string(row["host"])

@@ -45,44 +45,54 @@ extension Store {
     /// host. Throws `notFound` (with what there is instead) when the run, the
     /// host or the task is not in the run.
     public func logs(_ id: Int64, _ selection: LogSelection) throws -> [LogEntry] {
-        try pool.read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) != nil else {
-                throw StoreError(.notFound, "no run \(id): `drover runs` lists the recorded ones")
+        try pool.read { try Self.logs($0, id, selection) }
+    }
+
+    public func logs(_ id: Int64, _ selection: LogSelection) async throws -> [LogEntry] {
+        try await pool.read { try Self.logs($0, id, selection) }
+    }
+
+    static func logs(_ db: Database, _ id: Int64, _ selection: LogSelection) throws -> [LogEntry] {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) != nil else {
+            throw StoreError(.notFound, "no run \(id): `drover runs` lists the recorded ones")
+        }
+        var clauses = ["run_id = ?"]
+        var arguments: StatementArguments = [id]
+        if let host = selection.host {
+            let hosts = try String.fetchAll(db, sql: "SELECT DISTINCT host FROM task_results WHERE run_id = ? ORDER BY host",
+                                            arguments: [id])
+            guard hosts.contains(host) else {
+                throw StoreError(.notFound, "run \(id) has no results for host `\(host)`; its hosts are: "
+                    + Self.shortList(hosts))
             }
-            var clauses = ["run_id = ?"]
-            var arguments: StatementArguments = [id]
-            if let host = selection.host {
-                let hosts = try String.fetchAll(db, sql: "SELECT DISTINCT host FROM task_results WHERE run_id = ? ORDER BY host",
-                                                arguments: [id])
-                guard hosts.contains(host) else {
-                    throw StoreError(.notFound, "run \(id) has no results for host `\(host)`; its hosts are: "
-                        + Self.shortList(hosts))
-                }
-                clauses.append("host = ?")
-                _ = arguments.append(contentsOf: [host])
-            }
-            if let task = selection.task {
-                let indexes = try Self.taskIndexes(matching: task, run: id, db: db)
-                clauses.append("task_index IN (\(indexes.map(String.init).joined(separator: ",")))")
-            }
-            let column = selection.stderr ? "stderr" : "stdout"
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, host, task_index, task, item,
-                       (\(column) IS NOT NULL OR \(column)_blob IS NOT NULL) AS recorded,
-                       COALESCE(length(\(column)), (SELECT size FROM blob_refs WHERE sha256 = \(column)_blob), 0) AS size
-                FROM task_results WHERE \(clauses.joined(separator: " AND "))
-                ORDER BY task_index, host, seq
-                """, arguments: arguments)
-            return rows.map { row in
-                LogEntry(resultID: row["id"], host: row["host"], taskIndex: row["task_index"], task: row["task"],
-                         item: row["item"], recorded: row["recorded"], size: row["size"])
-            }
+            clauses.append("host = ?")
+            _ = arguments.append(contentsOf: [host])
+        }
+        if let task = selection.task {
+            let indexes = try Self.taskIndexes(matching: task, run: id, db: db)
+            clauses.append("task_index IN (\(indexes.map(String.init).joined(separator: ",")))")
+        }
+        let column = selection.stderr ? "stderr" : "stdout"
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, host, task_index, task, item,
+                   (\(column) IS NOT NULL OR \(column)_blob IS NOT NULL) AS recorded,
+                   COALESCE(length(\(column)), (SELECT size FROM blob_refs WHERE sha256 = \(column)_blob), 0) AS size
+            FROM task_results WHERE \(clauses.joined(separator: " AND "))
+            ORDER BY task_index, host, seq
+            """, arguments: arguments)
+        return rows.map { row in
+            LogEntry(resultID: row["id"], host: row["host"], taskIndex: row["task_index"], task: row["task"],
+                     item: row["item"], recorded: row["recorded"], size: row["size"])
         }
     }
 
     /// The tasks of a run: number and title, in run order.
     public func tasks(_ id: Int64) throws -> [(index: Int, title: String)] {
         try pool.read { db in try Self.tasks(run: id, db: db) }
+    }
+
+    public func tasks(_ id: Int64) async throws -> [(index: Int, title: String)] {
+        try await pool.read { db in try Self.tasks(run: id, db: db) }
     }
 
     static func tasks(run id: Int64, db: Database) throws -> [(index: Int, title: String)] {

@@ -1,3 +1,4 @@
+import DroverCore
 import Foundation
 import GRDB
 
@@ -43,13 +44,22 @@ extension Store {
         return report
     }
 
+    /// The same on a Dispatch thread: a prune is many transactions and
+    /// file deletions, none of which may block the cooperative pool.
+    public func prune(olderThan cutoff: Date, dryRun: Bool = false, strayAge: TimeInterval = 3600,
+                      chunk: Int = 20_000) async throws -> PruneReport {
+        try await BlobStore.offThePool { try self.prune(olderThan: cutoff, dryRun: dryRun, strayAge: strayAge, chunk: chunk) }
+    }
+
     /// What a prune would remove, read in one snapshot.
     private static func plan(_ db: Database, cutoff: Date, dryRun: Bool, strayCutoff: Date, directory: String) throws -> PruneReport {
         var report = PruneReport(cutoff: cutoff, dryRun: dryRun)
-        let old = "SELECT id FROM runs WHERE started_at < :cutoff AND status <> 'running'"
+        // Runs not over yet (queued or running) are never pruned.
+        let live = "('\(RunStatus.queued.rawValue)', '\(RunStatus.running.rawValue)')"
+        let old = "SELECT id FROM runs WHERE started_at < :cutoff AND status NOT IN \(live)"
         let arguments: StatementArguments = ["cutoff": cutoff]
         report.runs = try Int64.fetchAll(db, sql: old + " ORDER BY id", arguments: arguments)
-        report.keptRunning = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE started_at < :cutoff AND status = 'running'",
+        report.keptRunning = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE started_at < :cutoff AND status IN \(live)",
                                               arguments: arguments) ?? 0
         report.results = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task_results WHERE run_id IN (\(old))", arguments: arguments) ?? 0
         report.undoEntries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM undo_entries WHERE run_id IN (\(old))", arguments: arguments) ?? 0

@@ -4,10 +4,20 @@ import GRDB
 /// Drover's run history: one SQLite file (WAL) in `DROVER_HOME`, beside a
 /// content-addressed blob directory for large payloads.
 ///
+/// Share one `Store` per process: it holds the process's one
+/// `DatabasePool` (SQLite wants a single writer connection per process)
+/// and its controller instance id. A second `Store` on the same file in
+/// the same process works, but counts as another controller.
+///
 /// GRDB lends connections only inside closures and runs them on its own
-/// serial queues, so SQLite never blocks Swift's cooperative pool.
+/// serial queues, so SQLite never blocks Swift's cooperative pool; the
+/// `async` methods await those queues, the synchronous ones (for the CLI)
+/// block their caller.
 public final class Store: Sendable {
     public let home: String
+    /// This controller's identity: the runs it records carry it, its
+    /// heartbeat in `instances` says it is alive.
+    public let instanceID: UUID
     let pool: DatabasePool
     let blobs: BlobStore
 
@@ -17,8 +27,11 @@ public final class Store: Sendable {
         return FileManager.default.homeDirectoryForCurrentUser.path + "/.local/share/drover"
     }
 
-    public init(home: String = Store.defaultHome) throws {
+    /// Opens (creating or migrating) the store and registers this process
+    /// as a controller instance. Blocks: from async code use `open(home:)`.
+    public init(home: String = Store.defaultHome, instanceID: UUID = UUID()) throws {
         self.home = home
+        self.instanceID = instanceID
         do {
             try FileManager.default.createDirectory(atPath: home + "/blobs", withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -28,6 +41,7 @@ public final class Store: Sendable {
             }
             pool = try DatabasePool(path: home + "/drover.sqlite", configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
+            try pool.write { db in try Self.register(instanceID, db: db, now: Date()) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -36,24 +50,9 @@ public final class Store: Sendable {
         blobs = BlobStore(directory: home + "/blobs")
     }
 
-    /// Runs left `running` by a controller that is gone become `interrupted`.
-    @discardableResult
-    public func markInterruptedRuns() throws -> Int {
-        try pool.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, pid, host_name FROM runs WHERE status = 'running'")
-            var count = 0
-            let here = ProcessInfo.processInfo.hostName
-            for row in rows {
-                let pid: Int32 = row["pid"]
-                let hostName: String = row["host_name"]
-                // Only this machine's runs: a controller elsewhere may still be running.
-                guard hostName == here else { continue }
-                if kill(pid, 0) == 0 && pid != getpid() { continue }
-                try db.execute(sql: "UPDATE runs SET status = 'interrupted', ended_at = COALESCE(ended_at, ?) WHERE id = ?",
-                               arguments: [Date(), row["id"] as Int64])
-                count += 1
-            }
-            return count
-        }
+    /// `init` on a thread of its own, so opening (and migrating) never
+    /// blocks the cooperative pool.
+    public static func open(home: String = Store.defaultHome, instanceID: UUID = UUID()) async throws -> Store {
+        try await BlobStore.offThePool { try Store(home: home, instanceID: instanceID) }
     }
 }

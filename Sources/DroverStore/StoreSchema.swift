@@ -21,7 +21,7 @@ enum StoreSchema {
                 t.column("check_mode", .boolean).notNull()
                 t.column("started_at", .datetime).notNull()
                 t.column("ended_at", .datetime)
-                t.column("status", .text).notNull()  // running, succeeded, failed, interrupted, rolled_back
+                t.column("status", .text).notNull()  // RunStatus raw values
             }
             try db.create(index: "runs_started", on: "runs", columns: ["started_at"])
             try db.create(table: "run_hosts") { t in
@@ -44,7 +44,7 @@ enum StoreSchema {
                 t.column("host", .text).notNull()
                 t.column("delegated_to", .text)
                 t.column("item", .text)
-                t.column("status", .text).notNull()  // ok, changed, failed, skipped, unreachable
+                t.column("status", .text).notNull()  // TaskStatus raw values
                 t.column("ignored", .boolean).notNull()
                 t.column("rc", .integer)
                 t.column("stdout", .blob)  // exact bytes, or NULL when in a blob
@@ -102,6 +102,7 @@ enum StoreSchema {
                 t.add(column: "rescued", .boolean).notNull().defaults(to: false)
             }
         }
+        registerV3(in: &migrator)
         return migrator
     }
 }

@@ -32,7 +32,7 @@ actor ConsoleObserver: RunObserver {
 
     private var pendingPlay: String?
 
-    func taskStarted(_ title: String, task: Task?, hosts: Int, handler: Bool) {
+    func taskStarted(_ title: String, id: TaskID, task: Task?, hosts: Int, handler: Bool) {
         flushTask()
         printRoundTrips()
         currentTask = (title, [:])

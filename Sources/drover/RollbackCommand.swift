@@ -34,14 +34,14 @@ struct RollbackCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let store = try StoreOptions.open()
+        let store = try await StoreOptions.open()
         let summary: RunSummary
         let journals: [String: [UndoRecord]]
         let target: (inventory: [String], limit: String?)
         do {
-            summary = try store.run(runID)
-            journals = try store.undoJournals(runID)
-            target = try store.runTarget(runID)
+            summary = try await store.run(runID)
+            journals = try await store.undoJournals(runID)
+            target = try await store.runTarget(runID)
         } catch let error as StoreError {
             throw ValidationError(error.message)
         }
@@ -76,7 +76,8 @@ struct RollbackCommand: AsyncParsableCommand {
         runner.force = force
         runner.forks = connection.forks
         let recap = await runner.run()
-        if !check && recap.exitCode == 0 && limit == nil { try store.markRolledBack(runID, by: recorder.runID) }
+        await recorder.finish(status: recap.status, recap: recap)
+        if !check && recap.exitCode == 0 && limit == nil { try await store.markRolledBack(runID, by: recorder.runID) }
         Output.line("rollback recorded as run \(recorder.runID)")
         if recap.exitCode != 0 { throw ExitCode(recap.exitCode) }
     }

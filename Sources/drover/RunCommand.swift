@@ -107,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
-        let store = try StoreOptions.open()
+        let store = try await StoreOptions.open()
         let bytes = FileManager.default.contents(atPath: parsed.path) ?? Data()
         let info = RunInfo(playbook: URL(fileURLWithPath: parsed.path).standardized.path,
                            playbookSHA256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
@@ -121,18 +121,19 @@ struct RunCommand: AsyncParsableCommand {
         do {
             recap = try await runner.run()
         } catch let error as InputError {
-            await recorder.finish(status: "failed", recap: nil)
+            await recorder.finish(status: .failed)
             FileHandle.standardError.write(Data("ERROR! \(error.description)\n".utf8))
             throw ExitCode(1)
         } catch {
-            await recorder.finish(status: options.cancellation.isCancelled ? "cancelled" : "failed", recap: nil)
+            await recorder.finish(status: options.cancellation.isCancelled ? .cancelled : .failed, recap: nil)
             throw error
         }
         if options.cancellation.isCancelled {
-            await recorder.finish(status: "cancelled", recap: recap)
+            await recorder.finish(status: .cancelled, recap: recap)
             Output.line("run \(recorder.runID) cancelled after \(Output.seconds(recap.duration))")
             throw ExitCode(130)
         }
+        await recorder.finish(status: recap.status, recap: recap)
         if !json { Output.line("run \(recorder.runID) recorded: `drover show \(recorder.runID)`") }
         if verbose > 0 && !json {
             let share = Double((await recorder.writeTime).milliseconds) / Double(max(1, recap.duration.milliseconds)) * 100

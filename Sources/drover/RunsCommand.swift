@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverCore
 import DroverStore
 import Foundation
 
@@ -8,7 +9,7 @@ struct RunsCommand: ParsableCommand {
         abstract: "List recorded runs, newest first."
     )
 
-    @Option(help: "Only runs with this status: running, succeeded, failed, interrupted, rolled_back.")
+    @Option(help: "Only runs with this status: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
     var status: String?
 
     @Option(help: "Only runs of playbooks whose path contains this text.")
@@ -24,9 +25,8 @@ struct RunsCommand: ParsableCommand {
     var limit = 50
 
     func validate() throws {
-        let statuses = ["running", "succeeded", "failed", "interrupted", "rolled_back"]
-        if let status, !statuses.contains(status) {
-            throw ValidationError("--status must be one of \(statuses.joined(separator: ", "))")
+        if let status, RunStatus(rawValue: status) == nil {
+            throw ValidationError("--status must be one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let since, Period.date(since) == nil {
             throw ValidationError("--since takes a period such as 30m, 12h, 7d, or a date such as 2026-11-01")
@@ -36,7 +36,7 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
         let store = try StoreOptions.open()
         var filter = RunFilter()
-        filter.status = status
+        filter.status = status.flatMap(RunStatus.init(rawValue:))
         filter.playbook = playbook
         filter.host = host
         filter.since = since.flatMap(Period.date)
@@ -53,7 +53,7 @@ struct RunsCommand: ParsableCommand {
             Output.line(String(run.id).padding(toLength: 7, withPad: " ", startingAt: 0)
                 + Period.format(run.startedAt).padding(toLength: 21, withPad: " ", startingAt: 0)
                 + duration.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + run.status.padding(toLength: 13, withPad: " ", startingAt: 0)
+                + run.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
                 + String(run.hosts).padding(toLength: 7, withPad: " ", startingAt: 0)
                 + String(run.failedHosts).padding(toLength: 8, withPad: " ", startingAt: 0)
                 + String(run.changedTasks).padding(toLength: 9, withPad: " ", startingAt: 0)

@@ -21,17 +21,17 @@ struct ShowCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         Output.line("run \(summary.id): \(summary.playbook)")
-        Output.line("status: \(summary.status)\(summary.checkMode ? " (check mode)" : ""), by \(summary.user), started \(Period.format(summary.startedAt))"
+        Output.line("status: \(summary.status.rawValue)\(summary.checkMode ? " (check mode)" : ""), by \(summary.user), started \(Period.format(summary.startedAt))"
             + (summary.endedAt.map { ", took \(Output.seconds(.milliseconds(Int($0.timeIntervalSince(summary.startedAt) * 1000))))" } ?? ""))
         if let parent = summary.parentRunID { Output.line("rollback of run \(parent)") }
-        let results = try store.results(runID, statuses: ["failed", "unreachable", "changed"])
-        let failed = results.filter { $0.status == "failed" || $0.status == "unreachable" }
-        let changed = results.filter { $0.status == "changed" }
+        let results = try store.results(runID, statuses: [.failed, .unreachable, .changed])
+        let failed = results.filter { $0.status.isFailure }
+        let changed = results.filter { $0.status == .changed }
         if !failed.isEmpty {
             Output.line("\nfailed:")
             for r in failed {
                 let ignored = r.ignored ? " (ignored)" : r.rescued ? " (rescued)" : ""
-                Output.line("  [\(r.host)] \(r.task)\(r.item.map { " (item=\($0))" } ?? "")\(ignored): \(r.status)"
+                Output.line("  [\(r.host)] \(r.task)\(r.item.map { " (item=\($0))" } ?? "")\(ignored): \(r.status.rawValue)"
                     + (r.rc.map { " rc=\($0)" } ?? "") + (r.msg.map { ": \($0)" } ?? ""))
                 let stderr = String(decoding: try store.output(resultID: r.id, stderr: true), as: UTF8.self)
                 for line in stderr.split(separator: "\n").prefix(10) { Output.line("      \(line)") }
@@ -42,8 +42,9 @@ struct ShowCommand: ParsableCommand {
             for r in changed { Output.line("  [\(r.host)] \(r.task)\(r.item.map { " (item=\($0))" } ?? "")") }
         }
         Output.line("\nrecap:")
-        for (host, c) in try store.recap(runID) {
-            Output.line("  \(host.padding(toLength: 24, withPad: " ", startingAt: 0)) ok=\(c["ok"]!) changed=\(c["changed"]!) unreachable=\(c["unreachable"]!) failed=\(c["failed"]!) skipped=\(c["skipped"]!) rescued=\(c["rescued"]!) ignored=\(c["ignored"]!)")
+        for (host, s) in try store.recap(runID) {
+            Output.line("  \(host.padding(toLength: 24, withPad: " ", startingAt: 0)) ok=\(s.ok) changed=\(s.changed) unreachable=\(s.unreachable) failed=\(s.failed) skipped=\(s.skipped) rescued=\(s.rescued) ignored=\(s.ignored)"
+                + (s.cancelled > 0 ? " cancelled=\(s.cancelled)" : ""))
         }
     }
 }

@@ -67,7 +67,7 @@ struct ExportTests {
         var handled = report("web1", "migrate", .failed, rc: 1, msg: "non-zero return code")
         handled.rescued = true
         let id = try await record(temp.store, [handled, report("web2", "migrate", .failed, rc: 1)])
-        let results = try temp.store.results(id)
+        let results = try await temp.store.results(id)
         #expect(results.map(\.rescued) == [true, false])
         var text = ""
         try temp.store.export(id, format: .json) { text += $0 }

@@ -37,7 +37,7 @@ struct InterruptedRunTests {
         // Generous: on 2 cores under the whole suite, connecting can take a while.
         let deadline = Date().addingTimeInterval(180)
         while Date() < deadline {
-            if let run = try store.runs(RunFilter()).first, try !store.results(run.id).isEmpty { break }
+            if let run = try await store.runs(RunFilter()).first, try await !store.results(run.id).isEmpty { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         kill(process.processIdentifier, SIGKILL)
@@ -46,13 +46,13 @@ struct InterruptedRunTests {
         let queue = try DatabaseQueue(path: "\(home)/drover.sqlite")
         let check = try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         #expect(check == "ok")
-        #expect(try store.runs(RunFilter()).first?.status == "running")
+        #expect(try await store.runs(RunFilter()).first?.status == .running)
         // The next drover command marks it.
         let listed = try await DroverTestSupport.run(Self.drover, ["runs"], environment: environment)
         #expect(listed.output.contains("interrupted"), "\(listed.output)")
-        let interrupted = try #require(try store.runs(RunFilter()).first)
-        #expect(interrupted.status == "interrupted")
+        let interrupted = try #require(try await store.runs(RunFilter()).first)
+        #expect(interrupted.status == .interrupted)
         // What was committed before the kill is still there.
-        #expect(try store.results(interrupted.id).count >= 1)
+        #expect(try await store.results(interrupted.id).count >= 1)
     }
 }

@@ -29,21 +29,21 @@ struct LogsAndDiffTests {
         #expect(try select(nil, "BUILD") == ["h1 build app: built h1\n", "h2 build app: built h2\n", "h1 build docs: docs\n"])
         #expect(try select("h1", "build app", stderr: true) == ["h1 build app: warn h1\n"])
         // The debug task recorded no stdout; it matches but has nothing to print.
-        let gather = try temp.store.logs(id, LogSelection(task: "gather"))
+        let gather = try await temp.store.logs(id, LogSelection(task: "gather"))
         #expect(gather.count == 1 && !gather[0].recorded)
         #expect(gather[0].header == "==> [h1] gather <==")
-        let entry = try #require(try temp.store.logs(id, LogSelection(host: "h1", task: "build app")).first)
+        let entry = try #require(try await temp.store.logs(id, LogSelection(host: "h1", task: "build app")).first)
         #expect(entry.size == 9)
 
         #expect(throws: StoreError.self) { try temp.store.logs(id + 1, LogSelection()) }
         do {
-            _ = try temp.store.logs(id, LogSelection(host: "h9"))
+            _ = try await temp.store.logs(id, LogSelection(host: "h9"))
             Issue.record("an unknown host should throw")
         } catch let error as StoreError {
             #expect(error.message.contains("its hosts are: h1, h2"))
         }
         do {
-            _ = try temp.store.logs(id, LogSelection(task: "deploy"))
+            _ = try await temp.store.logs(id, LogSelection(task: "deploy"))
             Issue.record("an unknown task should throw")
         } catch let error as StoreError {
             #expect(error.message.contains("1 gather, 2 build app, 3 build docs"), "\(error.message)")
@@ -79,7 +79,7 @@ struct LogsAndDiffTests {
             report("h1", "loop", .ok, item: "a"),
             report("h1", "loop", .failed, item: "c", ignored: true),
         ])
-        let diff = try temp.store.diff(a, b)
+        let diff = try await temp.store.diff(a, b)
         #expect(!diff.isEmpty)
         #expect(diff.newFailures.map(\.key.label) == ["[h2] install"])
         #expect(diff.newFailures.first?.after.msg == "package conflict\nmore")
@@ -102,7 +102,7 @@ struct LogsAndDiffTests {
         let positions = order.map { title in lines.firstIndex { $0.hasPrefix(title) } ?? -1 }
         #expect(positions == positions.sorted() && !positions.contains(-1), "\(lines.joined(separator: "\n"))")
 
-        let same = try temp.store.diff(a, a)
+        let same = try await temp.store.diff(a, a)
         #expect(same.isEmpty)
         #expect(same.lines == ["runs \(a) and \(a) do not differ (10 results compared)"])
         #expect(throws: StoreError.self) { try temp.store.diff(a, b + 1) }

@@ -1,3 +1,4 @@
+import DroverCore
 @testable import DroverEngine
 @testable import DroverStore
 import DroverTestSupport
@@ -46,21 +47,21 @@ struct PruneTests {
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: stray)
 
         let cutoff = Date(timeIntervalSinceNow: -30 * 86400)
-        let dry = try temp.store.prune(olderThan: cutoff, dryRun: true)
+        let dry = try await temp.store.prune(olderThan: cutoff, dryRun: true)
         #expect(dry.runs == [old] && dry.results == 3 && dry.undoEntries == 2 && dry.keptRunning == 1)
         #expect(dry.blobs == 2 && dry.blobBytes == onlyOld.utf8.count + previous.count)
         #expect(dry.strayFiles == 1)
         // Nothing changed.
-        #expect(try temp.store.run(old).status == "succeeded")
+        #expect(try await temp.store.run(old).status == .succeeded)
         #expect(try Self.count(temp, "blob_refs") == 3)
         #expect(try Self.blobFiles(temp.home).count == 4)
 
-        let report = try temp.store.prune(olderThan: cutoff, chunk: 2)  // several transactions per table
+        let report = try await temp.store.prune(olderThan: cutoff, chunk: 2)  // several transactions per table
         #expect(report.runs == dry.runs && report.results == dry.results && report.undoEntries == dry.undoEntries)
         #expect(report.blobs == dry.blobs && report.blobBytes == dry.blobBytes && report.strayFiles == 1)
         #expect(throws: StoreError.self) { try temp.store.run(old) }
-        #expect(try temp.store.run(running.runID).status == "running")
-        #expect(try temp.store.run(rollback).parentRunID == nil)
+        #expect(try await temp.store.run(running.runID).status == .running)
+        #expect(try await temp.store.run(rollback).parentRunID == nil)
         for table in ["task_results", "undo_entries", "run_hosts"] {
             let left = try await temp.database().read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE run_id = ?", arguments: [old]) ?? -1
@@ -71,10 +72,10 @@ struct PruneTests {
         // The shared output is still there, byte for byte; the rest is gone.
         let digest = try #require(try await temp.database().read { db in try String.fetchOne(db, sql: "SELECT sha256 FROM blob_refs") })
         #expect(try Self.blobFiles(temp.home) == [digest])
-        let result = try #require(try temp.store.results(new).first)
-        #expect(try temp.store.output(resultID: result.id, stderr: false) == Array(shared.utf8))
+        let result = try #require(try await temp.store.results(new).first)
+        #expect(try await temp.store.output(resultID: result.id, stderr: false) == Array(shared.utf8))
 
-        let again = try temp.store.prune(olderThan: cutoff)
+        let again = try await temp.store.prune(olderThan: cutoff)
         #expect(again.runs.isEmpty && again.blobs == 0 && again.strayFiles == 0)
         #expect(report.runRanges == "\(old)")
     }
@@ -86,7 +87,7 @@ struct PruneTests {
         let fresh = temp.home + "/blobs/dd/" + String(repeating: "d", count: 64)
         try FileManager.default.createDirectory(atPath: temp.home + "/blobs/dd", withIntermediateDirectories: true)
         try Data("being written".utf8).write(to: URL(fileURLWithPath: fresh))
-        let report = try temp.store.prune(olderThan: Date())
+        let report = try await temp.store.prune(olderThan: Date())
         #expect(report.strayFiles == 0)
         #expect(FileManager.default.fileExists(atPath: fresh))
         var ranges = PruneReport(cutoff: Date(), dryRun: false)

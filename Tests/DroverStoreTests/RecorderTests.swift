@@ -44,25 +44,25 @@ struct RecorderTests {
             report("web1", "skip me", .skipped, msg: "Conditional result was False", module: "debug"),
         ], info: runInfo("deploy.yml", extraVars: [("db_password", .string("hunter2")), ("version", .string("1.2"))]))
 
-        let run = try temp.store.run(id)
-        #expect(run.status == "failed")
+        let run = try await temp.store.run(id)
+        #expect(run.status == .failed)
         #expect(run.playbook == "/srv/playbooks/deploy.yml")
         #expect(run.hosts == 2 && run.failedHosts == 1 && run.changedTasks == 2)
         #expect(run.endedAt != nil)
-        let recap = try temp.store.recap(id)
+        let recap = try await temp.store.recap(id)
         #expect(recap.map(\.host) == ["web1", "web2"])
-        #expect(recap[0].counts["changed"] == 2 && recap[0].counts["skipped"] == 1 && recap[1].counts["failed"] == 1)
+        #expect(recap[0].stats.changed == 2 && recap[0].stats.skipped == 1 && recap[1].stats.failed == 1)
 
-        let results = try temp.store.results(id)
+        let results = try await temp.store.results(id)
         #expect(results.map(\.task) == ["install", "install", "secret", "skip me"])
         let failed = try #require(results.first { $0.host == "web2" })
-        #expect(failed.status == "failed" && failed.rc == 100 && failed.msg == "non-zero return code")
-        #expect(try temp.store.output(resultID: failed.id, stderr: true) == Array("E: no space\n".utf8))
+        #expect(failed.status == .failed && failed.rc == 100 && failed.msg == "non-zero return code")
+        #expect(try await temp.store.output(resultID: failed.id, stderr: true) == Array("E: no space\n".utf8))
 
         let secret = try #require(results.first { $0.task == "secret" })
         #expect(!secret.result.contains("hunter2"))
         #expect(secret.result.contains("censored"))
-        #expect(try temp.store.output(resultID: secret.id, stderr: false).isEmpty)
+        #expect(try await temp.store.output(resultID: secret.id, stderr: false).isEmpty)
 
         let extraVars = try await temp.database().read { db in
             try String.fetchOne(db, sql: "SELECT extra_vars FROM runs WHERE id = ?", arguments: [id])
@@ -112,13 +112,13 @@ struct RecorderTests {
             report("h2", "big", .changed, stdout: big, rc: 0),
             report("h1", "small", .changed, stdout: small, rc: 0),
         ])
-        let results = try temp.store.results(id)
+        let results = try await temp.store.results(id)
         for result in results where result.task == "big" {
-            #expect(try temp.store.output(resultID: result.id, stderr: false) == Array(big.utf8))
+            #expect(try await temp.store.output(resultID: result.id, stderr: false) == Array(big.utf8))
         }
-        #expect(try temp.store.output(resultID: results[0].id, stderr: true) == Array(big.utf8))
+        #expect(try await temp.store.output(resultID: results[0].id, stderr: true) == Array(big.utf8))
         let small1 = try #require(results.first { $0.task == "small" })
-        #expect(try temp.store.output(resultID: small1.id, stderr: false) == Array(small.utf8))
+        #expect(try await temp.store.output(resultID: small1.id, stderr: false) == Array(small.utf8))
         let (refs, inlineBig, blobColumns) = try await temp.database().read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blob_refs") ?? -1,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task_results WHERE length(stdout) > 65536") ?? -1,
@@ -131,7 +131,7 @@ struct RecorderTests {
         #expect(files.count == 1)
     }
 
-    @Test("a run left running by a dead controller becomes interrupted; one of a live process stays running")
+    @Test("a run recorded before instances, left running by a dead controller, becomes interrupted; one of a live process stays running")
     func interrupted() async throws {
         let temp = try TemporaryStore("interrupted")
         defer { temp.close() }
@@ -139,19 +139,21 @@ struct RecorderTests {
         await recorder.hostReported(report("h1", "first", .changed, stdout: "done", rc: 0))
         await recorder.flush()
         let other = try await RunRecorder.start(store: temp.store, info: runInfo(), forwardingTo: NullObserver())
-        // The first run's controller died (no such pid); the other's is alive (pid 1).
+        // The first run's controller died (no such pid); the other's is alive
+        // (pid 1). Rows from before instances have no instance id.
         try await temp.database().write { db in
+            try db.execute(sql: "UPDATE runs SET instance_id = NULL")
             try db.execute(sql: "UPDATE runs SET pid = 2000000000 WHERE id = ?", arguments: [recorder.runID])
             try db.execute(sql: "UPDATE runs SET pid = 1 WHERE id = ?", arguments: [other.runID])
         }
-        #expect(try temp.store.markInterruptedRuns() == 1)
-        let dead = try temp.store.run(recorder.runID)
-        #expect(dead.status == "interrupted")
+        #expect(try await temp.store.markInterruptedRuns() == 1)
+        let dead = try await temp.store.run(recorder.runID)
+        #expect(dead.status == .interrupted)
         #expect(dead.endedAt != nil)
-        #expect(try temp.store.results(recorder.runID).count == 1)
-        #expect(try temp.store.run(other.runID).status == "running")
+        #expect(try await temp.store.results(recorder.runID).count == 1)
+        #expect(try await temp.store.run(other.runID).status == .running)
         // Opening the store again (as the next `drover` does) changes nothing more.
-        #expect(try Store(home: temp.home).markInterruptedRuns() == 0)
+        #expect(try await Store(home: temp.home).markInterruptedRuns() == 0)
     }
 
     @Test("runs are listed newest first and filtered by status, playbook, host and start")
@@ -170,14 +172,14 @@ struct RecorderTests {
             return try temp.store.runs(filter).map(\.id)
         }
         #expect(try ids { _ in } == [c, b, a])
-        #expect(try ids { $0.status = "failed" } == [b])
-        #expect(try ids { $0.status = "succeeded" } == [c, a])
+        #expect(try ids { $0.status = .failed } == [b])
+        #expect(try ids { $0.status = .succeeded } == [c, a])
         #expect(try ids { $0.playbook = "web" } == [c, a])
         #expect(try ids { $0.host = "db1" } == [c, b])
         #expect(try ids { $0.since = Date(timeIntervalSinceNow: -86400) } == [c, b])
         #expect(try ids { $0.limit = 1 } == [c])
         #expect(try ids { $0.host = "nowhere" }.isEmpty)
-        let summary = try #require(try temp.store.runs(RunFilter()).first)
+        let summary = try #require(try await temp.store.runs(RunFilter()).first)
         #expect(summary.hosts == 2 && summary.changedTasks == 1 && summary.failedHosts == 0)
     }
 }

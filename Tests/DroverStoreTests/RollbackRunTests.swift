@@ -57,18 +57,20 @@ struct RollbackRunTests {
         options.extraVars = ["port": .int(port)]
         let info = RunInfo(playbook: "site.yml", playbookSHA256: "", inventory: ["\(harness.directory)/inventory"],
                            limit: nil, extraVars: options.extraVars, checkMode: false)
-        var id: Int64 = 0
+        var started: RunRecorder?
         let (recap, _) = try await harness.run(Self.playbook, options: options) { collecting in
             let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: collecting)
-            id = recorder.runID
+            started = recorder
             return recorder
         }
-        return (recap, id)
+        let recorder = try #require(started)
+        await recorder.finish(status: recap.status, recap: recap)
+        return (recap, recorder.runID)
     }
 
     func rollBack(_ run: Int64, _ harness: PlaybookHarness, _ store: Store, check: Bool = false, force: Bool = false) async throws -> (RunRecap, CollectingObserver) {
         let observer = CollectingObserver()
-        var runner = RollbackRunner(journals: try store.undoJournals(run), inventory: try Inventory.load("\(harness.directory)/inventory"),
+        var runner = RollbackRunner(journals: try await store.undoJournals(run), inventory: try Inventory.load("\(harness.directory)/inventory"),
                                     connector: TestHostConnector(), script: PlaybookHarness.script, observer: observer, title: "rollback")
         runner.checkMode = check
         runner.force = force
@@ -107,12 +109,13 @@ struct RollbackRunTests {
         let observer = CollectingObserver()
         let info = RunInfo(playbook: "rollback", playbookSHA256: "", inventory: [], limit: nil, extraVars: [:], checkMode: false)
         let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: observer)
-        var runner = RollbackRunner(journals: try store.undoJournals(secondID), inventory: try Inventory.load("\(harness.directory)/inventory"),
+        var runner = RollbackRunner(journals: try await store.undoJournals(secondID), inventory: try Inventory.load("\(harness.directory)/inventory"),
                                     connector: TestHostConnector(), script: PlaybookHarness.script, observer: recorder, title: "rollback")
         runner.force = true
         // Back to the second run's state first, recorded, then undo that rollback.
         _ = try await record(harness, store, port: 81)
         let (again, _) = await (runner.run(), 0)
+        await recorder.finish(status: again.status, recap: again)
         #expect(again.exitCode == 0)
         #expect(try Self.snapshot(root) == afterFirst)
         let (redo, _) = try await rollBack(recorder.runID, harness, store)

@@ -1,4 +1,4 @@
-@testable import DroverEngine
+import DroverCore
 @testable import DroverStore
 import DroverTestSupport
 import Foundation
@@ -33,8 +33,9 @@ struct StoreBenchmark {
             for task in 0..<tasks {
                 for host in 0..<hosts {
                     let n = task * hosts + host
-                    let status: HostTaskReport.Status = n % 1000 == 999 ? .failed : n % 11 == 0 ? .changed : .ok
+                    let status: TaskStatus = n % 1000 == 999 ? .failed : n % 11 == 0 ? .changed : .ok
                     reports.append(report("web\(host)", "task \(task): configure component \(task % 37)", status,
+                                          id: TaskID(play: 1, path: [task + 1]),
                                           stdout: "component \(task % 37) on web\(host): \(status == .changed ? "updated" : "in place")\nrun \(run)",
                                           stderr: status == .failed ? "error: component \(task) is broken\n" : "",
                                           rc: status == .failed ? 1 : 0, msg: status == .failed ? "non-zero return code" : nil))
@@ -43,11 +44,11 @@ struct StoreBenchmark {
             let recorder = try await RunRecorder.start(store: store, info: runInfo("bench-\(run).yml"), forwardingTo: NullObserver())
             let clock = ContinuousClock()
             let started = clock.now
-            var lastTitle = ""
+            var lastTask: TaskID?
             for report in reports {
-                if report.task != lastTitle {
-                    await recorder.taskStarted(report.task, task: nil, hosts: hosts, handler: false)
-                    lastTitle = report.task
+                if report.taskID != lastTask {
+                    await recorder.taskStarted(report.task, id: report.taskID, task: nil, hosts: hosts, handler: false)
+                    lastTask = report.taskID
                 }
                 let before = clock.now
                 await recorder.hostReported(report)
@@ -55,7 +56,9 @@ struct StoreBenchmark {
             }
             var stats = HostStats()
             stats.ok = tasks
-            await recorder.runFinished(RunRecap(hosts: (0..<hosts).map { ("web\($0)", stats) }, duration: .zero))
+            let recap = RunRecap(hosts: (0..<hosts).map { ("web\($0)", stats) }, duration: .zero)
+            await recorder.runFinished(recap)
+            await recorder.finish(status: recap.status, recap: recap)
             recording += clock.now - started
             recorded += reports.count
         }
@@ -66,6 +69,6 @@ struct StoreBenchmark {
                      recorded, runs, seconds, Double(recorded) / seconds, seconds / Double(recorded) * 1e6,
                      Double(slowestCall.components.attoseconds) / 1e15 + Double(slowestCall.components.seconds) * 1000,
                      Double(size) / 1024 / 1024))
-        #expect(try store.runs(RunFilter()).count == runs)
+        #expect(try await store.runs(RunFilter()).count == runs)
     }
 }

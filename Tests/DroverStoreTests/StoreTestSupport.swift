@@ -8,7 +8,7 @@ import GRDB
 /// An observer that does nothing: the recorder's `next`.
 struct NullObserver: RunObserver {
     func playStarted(_ play: Play, hosts: [String]) async {}
-    func taskStarted(_ title: String, task: DroverCore.Task?, hosts: Int, handler: Bool) async {}
+    func taskStarted(_ title: String, id: TaskID, task: DroverCore.Task?, hosts: Int, handler: Bool) async {}
     func hostReported(_ report: HostTaskReport) async {}
     func message(_ text: String) async {}
     func runFinished(_ recap: RunRecap) async {}
@@ -36,7 +36,7 @@ struct TemporaryStore {
 }
 
 /// A result as the engine would report it.
-func report(_ host: String, _ task: String, _ status: HostTaskReport.Status = .ok, stdout: String? = nil, stderr: String? = nil,
+func report(_ host: String, _ task: String, _ status: TaskStatus = .ok, id: TaskID = .unplaced, stdout: String? = nil, stderr: String? = nil,
             rc: Int? = nil, msg: String? = nil, item: String? = nil, module: String = "command", ignored: Bool = false,
             noLog: Bool = false, undo: [UndoEntry] = [], started: Date? = nil) -> HostTaskReport {
     var result: [(String, Value)] = []
@@ -47,7 +47,7 @@ func report(_ host: String, _ task: String, _ status: HostTaskReport.Status = .o
     result.append(("changed", .bool(status == .changed)))
     if status == .failed { result.append(("failed", .bool(true))) }
     if status == .skipped { result.append(("skipped", .bool(true))) }
-    var report = HostTaskReport(host: host, status: status, ignored: ignored, item: item,
+    var report = HostTaskReport(host: host, taskID: id, status: status, ignored: ignored, item: item,
                                 result: .dict(.init(uniqueKeysWithValues: result)))
     report.module = module
     report.task = task
@@ -64,18 +64,24 @@ func runInfo(_ playbook: String = "site.yml", extraVars: [(String, Value)] = [],
 }
 
 /// Records a run made of `reports` through a RunRecorder, as the engine
-/// would (a taskStarted before each new task title), and finishes it with
-/// the recap the reports add up to. Returns the run's id.
+/// would (a taskStarted before each new task; reports without an id get
+/// one per title, in order of first appearance), and finishes it with the
+/// recap the reports add up to. Returns the run's id.
 @discardableResult
 func record(_ store: Store, _ reports: [HostTaskReport], info: RunInfo = runInfo()) async throws -> Int64 {
     let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: NullObserver())
-    var lastTask: String?
+    var lastTask: TaskID?
+    var idsByTitle: [String: TaskID] = [:]
     var stats: [String: HostStats] = [:]
     var hosts: [String] = []
-    for report in reports {
-        if report.task != lastTask {
-            await recorder.taskStarted(report.task, task: nil, hosts: 1, handler: false)
-            lastTask = report.task
+    for var report in reports {
+        if report.taskID == .unplaced {
+            report.taskID = idsByTitle[report.task] ?? TaskID(play: 1, path: [idsByTitle.count + 1])
+            idsByTitle[report.task] = report.taskID
+        }
+        if report.taskID != lastTask {
+            await recorder.taskStarted(report.task, id: report.taskID, task: nil, hosts: 1, handler: false)
+            lastTask = report.taskID
         }
         await recorder.hostReported(report)
         if stats[report.host] == nil { hosts.append(report.host) }
@@ -90,7 +96,9 @@ func record(_ store: Store, _ reports: [HostTaskReport], info: RunInfo = runInfo
         }
         stats[report.host] = s
     }
-    await recorder.runFinished(RunRecap(hosts: hosts.map { ($0, stats[$0]!) }, duration: .zero))
+    let recap = RunRecap(hosts: hosts.map { ($0, stats[$0]!) }, duration: .zero)
+    await recorder.runFinished(recap)
+    await recorder.finish(status: recap.status, recap: recap)
     return recorder.runID
 }
 

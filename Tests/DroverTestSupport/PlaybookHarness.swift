@@ -59,11 +59,16 @@ public actor ConnectionCache {
 public actor CollectingObserver: RunObserver {
     public private(set) var reports: [HostTaskReport] = []
     public private(set) var titles: [String] = []
+    /// The id of each started task, in the order they started.
+    public private(set) var taskIDs: [TaskID] = []
     public private(set) var messages: [String] = []
 
     public init() {}
     public func playStarted(_ play: Play, hosts: [String]) {}
-    public func taskStarted(_ title: String, task: DroverCore.Task?, hosts: Int, handler: Bool) { titles.append(title) }
+    public func taskStarted(_ title: String, id: TaskID, task: DroverCore.Task?, hosts: Int, handler: Bool) {
+        titles.append(title)
+        taskIDs.append(id)
+    }
     public func hostReported(_ report: HostTaskReport) { reports.append(report) }
     public func message(_ text: String) { messages.append(text) }
     public func runFinished(_ recap: RunRecap) {}

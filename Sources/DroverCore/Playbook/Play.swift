@@ -14,6 +14,9 @@ public struct Play: Sendable {
     /// serial, max_fail_percentage, become, strategy, tags, … as written.
     public var keywords: OrderedDictionary<String, Value>
     public var location: SourceLocation
+    /// The play's 1-based position in the playbook, imports expanded (0
+    /// for a play not read from a playbook).
+    public var index = 0
 
     public var tags: [String] { keywords["tags"].map(Task.stringList) ?? [] }
 }

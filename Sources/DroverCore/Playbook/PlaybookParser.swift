@@ -18,7 +18,8 @@ public struct PlaybookParser {
 
     public func parse(file: String) throws -> Playbook {
         var context = Context()
-        return Playbook(path: file, plays: try parsePlaybook(file, context: &context))
+        let plays = try parsePlaybook(file, context: &context)
+        return Playbook(path: file, plays: plays.enumerated().map { $0.element.placingTasks(index: $0.offset + 1) })
     }
 
     /// Guards against import cycles and runaway nesting.
@@ -198,19 +199,23 @@ public struct PlaybookParser {
 }
 
 extension PlaybookParser {
-    /// A task file read at run time (`include_tasks`), checked as at parse time.
-    public func parseTaskFile(_ path: String) throws -> [TaskNode] {
+    /// A task file read at run time (`include_tasks`), checked as at parse
+    /// time; its tasks are placed as the children of `include`.
+    public func parseTaskFile(_ path: String, placedUnder include: TaskID = .unplaced) throws -> [TaskNode] {
         var context = Context()
         guard let root = try load(path, from: nil) else { return [] }
         return try withFile(path, context: &context, from: SourceLocation(file: path, line: 1, column: 1)) { context in
             try taskList(root, file: path, context: &context)
-        }
+        }.placed(under: include)
     }
 
-    /// A role read at run time (`include_role`), looked up beside `file`.
-    public func loadRole(named name: String, from file: String, tasksFrom: String?) throws -> Role {
+    /// A role read at run time (`include_role`), looked up beside `file`;
+    /// its tasks are placed as the children of `include`.
+    public func loadRole(named name: String, from file: String, tasksFrom: String?, placedUnder include: TaskID = .unplaced) throws -> Role {
         var context = Context()
         context.playbookDirectories = [(file as NSString).deletingLastPathComponent]
-        return try loadRole(name, from: file, at: SourceLocation(file: file, line: 1, column: 1), tasksFrom: tasksFrom, context: &context)
+        var role = try loadRole(name, from: file, at: SourceLocation(file: file, line: 1, column: 1), tasksFrom: tasksFrom, context: &context)
+        role.tasks = role.tasks.placed(under: include)
+        return role
     }
 }

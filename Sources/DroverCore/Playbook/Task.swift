@@ -13,9 +13,12 @@ public struct Task: Sendable {
     /// Every other task keyword (`when`, `loop`, `register`, `notify`, …), unrendered.
     public var keywords: OrderedDictionary<String, Value>
     public var location: SourceLocation
+    /// Where the task stands in the playbook (set when the playbook is parsed).
+    public var id: TaskID
 
     public init(name: String?, module: String, moduleAsWritten: String, arguments: OrderedDictionary<String, Value>,
-                keywords: OrderedDictionary<String, Value>, location: SourceLocation) {
+                keywords: OrderedDictionary<String, Value>, location: SourceLocation, id: TaskID = .unplaced) {
+        self.id = id
         self.name = name
         self.module = module
         self.moduleAsWritten = moduleAsWritten

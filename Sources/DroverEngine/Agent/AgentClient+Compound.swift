@@ -1,3 +1,4 @@
+import DroverCore
 /// Protocol 3's requests that check and act in one round trip, and the
 /// multi-path stat (docs/agent-protocol.md).
 extension AgentClient {

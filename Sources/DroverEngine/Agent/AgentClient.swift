@@ -1,3 +1,4 @@
+import DroverCore
 import DroverSSH
 
 /// The agent's primitives as Swift calls, over any transport.

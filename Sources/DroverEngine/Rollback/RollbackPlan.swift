@@ -1,17 +1,4 @@
-/// One recorded undo entry of a host, in the order the run made it.
-public struct UndoRecord: Sendable, Equatable {
-    public var sequence: Int
-    public var entry: UndoEntry
-    /// The task that made the change, for messages.
-    public var task: String
-
-    public init(sequence: Int, entry: UndoEntry, task: String) {
-        self.sequence = sequence
-        self.entry = entry
-        self.task = task
-    }
-}
-
+import DroverCore
 /// What rolling back one undo entry does on the host.
 public enum RollbackAction: Sendable, Equatable {
     /// Put the previous content back (with its mode and owner), if the file

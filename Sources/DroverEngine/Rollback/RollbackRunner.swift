@@ -16,6 +16,8 @@ public struct RollbackRunner: Sendable {
     public var force = false
     public var forks = 50
     public var title: String
+    /// A rollback is one step, not a playbook task: play 0, step 1.
+    public static let stepID = TaskID(play: 0, path: [1])
 
     public init(journals: [String: [UndoRecord]], inventory: Inventory, connector: any HostConnector,
                 script: AgentScript, observer: any RunObserver, title: String) {
@@ -44,7 +46,7 @@ public struct RollbackRunner: Sendable {
     /// `rollback: on_failure`); returns each host's counts.
     func execute(pool: AgentPool) async -> [String: HostStats] {
         let hosts = journals.keys.sorted()
-        await observer.taskStarted(title, task: nil, hosts: hosts.count, handler: false)
+        await observer.taskStarted(title, id: Self.stepID, task: nil, hosts: hosts.count, handler: false)
         var stats: [String: HostStats] = [:]
         await withTaskGroup(of: (String, HostStats).self) { group in
             var pending = hosts.makeIterator()
@@ -97,9 +99,9 @@ public struct RollbackRunner: Sendable {
         return stats
     }
 
-    private func report(_ host: String, _ status: HostTaskReport.Status, _ item: String,
+    private func report(_ host: String, _ status: TaskStatus, _ item: String,
                         _ result: [String: Value], _ undo: [UndoEntry]) async {
-        var report = HostTaskReport(host: host, status: status, item: item.isEmpty ? nil : item,
+        var report = HostTaskReport(host: host, taskID: Self.stepID, status: status, item: item.isEmpty ? nil : item,
                                     result: .dict(.init(uniqueKeysWithValues: result.sorted { $0.key < $1.key })))
         report.module = "rollback"
         report.task = title
@@ -111,7 +113,7 @@ public struct RollbackRunner: Sendable {
     /// Does one action; returns its status, a message and the undo entries
     /// of what it changed.
     func perform(_ action: RollbackAction, agent: AgentClient,
-                 simulated: Set<String> = []) async throws -> (HostTaskReport.Status, String, [UndoEntry]) {
+                 simulated: Set<String> = []) async throws -> (TaskStatus, String, [UndoEntry]) {
         if checkMode, let path = action.path, simulated.contains(path) {
             return (.changed, "would \(action.summary)", [])
         }
@@ -187,7 +189,7 @@ public struct RollbackRunner: Sendable {
     }
 
     private func restoreAttributes(_ path: String, _ previous: PathState, agent: AgentClient,
-                                   already: Bool) async throws -> (HostTaskReport.Status, String, [UndoEntry]) {
+                                   already: Bool) async throws -> (TaskStatus, String, [UndoEntry]) {
         let current = try await agent.stat(path)
         guard current.exists else { return (.ok, "absent; nothing to restore", []) }
         var changed = false

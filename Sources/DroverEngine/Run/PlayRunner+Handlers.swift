@@ -111,12 +111,12 @@ extension PlayRunner {
         if case .dict(let vars)? = task.arguments["vars"] ?? task.keywords["vars"] { inner.blockVars.append(vars) }
         for (name, included) in byFile {
             if task.module == "include_role" {
-                let role = try parser.loadRole(named: name, from: task.location.file, tasksFrom: task.arguments["tasks_from"]?.text)
+                let role = try parser.loadRole(named: name, from: task.location.file, tasksFrom: task.arguments["tasks_from"]?.text, placedUnder: task.id)
                 let reference = RoleReference(name: name, parameters: [:], keywords: [:], role: role, location: task.location)
                 try await runNodes(role.tasks, scope: inner.entering(role: reference), on: included)
             } else {
                 let path = name.hasPrefix("/") ? name : "\((task.location.file as NSString).deletingLastPathComponent)/\(name)"
-                try await runNodes(try parser.parseTaskFile(path), scope: inner, on: included)
+                try await runNodes(try parser.parseTaskFile(path, placedUnder: task.id), scope: inner, on: included)
             }
         }
     }

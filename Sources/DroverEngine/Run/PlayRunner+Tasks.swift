@@ -76,7 +76,7 @@ extension PlayRunner {
             try await runMeta(task, scope: scope, on: targets)
             return
         }
-        await observer.taskStarted(title(task, scope), task: task, hosts: targets.count, handler: scope.isHandler)
+        await observer.taskStarted(title(task, scope), id: task.id, task: task, hosts: targets.count, handler: scope.isHandler)
         let runOnce = (task.keywords["run_once"] ?? scope.keywords["run_once"])?.isTruthy ?? false
         let runners = runOnce ? Array(targets.prefix(1)) : targets
         let snapshot = hostVarsSnapshot()
@@ -109,7 +109,7 @@ extension PlayRunner {
         }
         let failedHosts = runners.filter { results[$0]?.status == .failed && results[$0]?.ignored == false }
         if !failedHosts.isEmpty, let spec = play.keywords["collect_on_failure"], task.module != "collect" {
-            await collectOnFailure(spec, hosts: failedHosts, scope: scope)
+            await collectOnFailure(spec, hosts: failedHosts, scope: scope, after: task.id)
         }
         await decide(outcomes)
     }
@@ -154,6 +154,9 @@ extension PlayRunner {
                 state.stats.unreachable += 1
                 state.unreachable = true
                 outcome = .unreachable
+            case .cancelled:
+                // Not a failure: the cancel itself stops the run.
+                state.stats.cancelled += 1; outcome = .skipped
             }
         }
         if result.changed, result.status != .failed || result.ignored {
@@ -183,7 +186,7 @@ extension PlayRunner {
 
     /// `collect_on_failure:` (paths, globs, `journal: UNIT`): the failed
     /// hosts' logs go into the store; stats and host state do not change.
-    func collectOnFailure(_ spec: Value, hosts: [String], scope: ExecutionScope) async {
+    func collectOnFailure(_ spec: Value, hosts: [String], scope: ExecutionScope, after failed: TaskID) async {
         var paths: [Value] = []
         var journals: [String] = []
         for entry in LoopItems.list(spec) {
@@ -199,8 +202,8 @@ extension PlayRunner {
         let snapshot = hostVarsSnapshot()
         for arguments in argumentSets {
             let collect = Task(name: "collect_on_failure", module: "collect", moduleAsWritten: "collect", arguments: arguments,
-                               keywords: [:], location: play.location)
-            await observer.taskStarted("collect_on_failure", task: collect, hosts: hosts.count, handler: false)
+                               keywords: [:], location: play.location, id: failed.collectingLogs)
+            await observer.taskStarted("collect_on_failure", id: collect.id, task: collect, hosts: hosts.count, handler: false)
             var collectScope = scope
             collectScope.conditions = []
             let invocations = hosts.map { host in
@@ -239,7 +242,8 @@ extension PlayRunner {
 
     func gatherFacts(_ scope: ExecutionScope) async throws {
         let location = play.location
-        let setup = Task(name: "Gathering Facts", module: "setup", moduleAsWritten: "setup", arguments: [:], keywords: [:], location: location)
+        let setup = Task(name: "Gathering Facts", module: "setup", moduleAsWritten: "setup", arguments: [:], keywords: [:], location: location,
+                         id: .gatheringFacts(play: play.index))
         var factScope = scope
         factScope.tags.insert("always")
         try await runTask(setup, scope: factScope, on: batch.filter { hosts[$0]!.isActive })

@@ -1,3 +1,4 @@
+import DroverCore
 import Foundation
 
 /// A run's stop signal, shared by everything the run does: the engine stops
@@ -23,7 +24,7 @@ public final class RunCancellation: @unchecked Sendable {
 
     /// A task that failed because the run was cancelled under it (its
     /// command killed, its connection given up) ends `cancelled`.
-    public func settled(_ status: HostTaskReport.Status) -> HostTaskReport.Status {
+    public func settled(_ status: TaskStatus) -> TaskStatus {
         status == .failed && isCancelled ? .cancelled : status
     }
 

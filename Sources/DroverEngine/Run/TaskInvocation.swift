@@ -15,11 +15,12 @@ struct TaskInvocation: Sendable {
     let pool: AgentPool
     let observer: any RunObserver
 
-    /// Hands a result to the observer, marked rescued when a block's
-    /// `rescue` will handle the failure.
+    /// Hands a result to the observer, with the task's id, marked rescued
+    /// when a block's `rescue` will handle the failure.
     func reported(_ report: HostTaskReport) async {
         var report = report
         report.status = options.cancellation.settled(report.status)
+        report.taskID = task.id
         report.rescued = report.status == .failed && !report.ignored && scope.rescuable
         await observer.hostReported(report)
     }
@@ -27,7 +28,7 @@ struct TaskInvocation: Sendable {
 
 /// How one host ended one task (all loop items together).
 struct HostTaskResult: Sendable {
-    var status: HostTaskReport.Status
+    var status: TaskStatus
     var ignored = false
     var changed = false
     /// The result dictionary (what `register:` stores).

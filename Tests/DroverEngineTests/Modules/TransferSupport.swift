@@ -32,7 +32,7 @@ extension Value {
 extension CollectingObserver {
     /// The registered results of one host's tasks, in order.
     func transferResults(_ host: String) -> [Value] { reports.filter { $0.host == host }.map(\.result) }
-    func transferStatuses(_ host: String) -> [HostTaskReport.Status] { reports.filter { $0.host == host }.map(\.status) }
+    func transferStatuses(_ host: String) -> [TaskStatus] { reports.filter { $0.host == host }.map(\.status) }
 }
 
 /// A Python helper started for a test on 127.0.0.1 (never any other

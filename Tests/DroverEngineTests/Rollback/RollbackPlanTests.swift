@@ -1,3 +1,4 @@
+import DroverCore
 import DroverEngine
 import Testing
 
