@@ -15,6 +15,6 @@ public enum LeaseOutcome: Sendable, Equatable, Codable {
         guard case .conflict(let conflicts) = self else { return nil }
         let runs = Set(conflicts.map(\.runID)).sorted().map(String.init).joined(separator: ", ")
         return conflicts.map(\.description).joined(separator: "\n")
-            + "\nwait for run \(runs) to finish, or release its hosts with `drover unlock \(runs)` if it is stuck"
+            + "\nwait for run \(runs) to finish, or release its hosts with `drover locks release \(runs) --force` if it is stuck"
     }
 }

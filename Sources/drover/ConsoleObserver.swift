@@ -1,5 +1,6 @@
 import DroverCore
 import DroverEngine
+import DroverRuntime
 import Foundation
 
 /// Prints a run as ansible-playbook does (PLAY, TASK, one line per host,
@@ -15,6 +16,7 @@ actor ConsoleObserver: RunObserver {
     private let showProgress = isatty(STDOUT_FILENO) != 0
     private var progress = (done: 0, total: 0)
     private var roundTrips = RoundTripTally()
+    private var liveLines = LiveLines()
 
     init(json: Bool, verbosity: Int, diff: Bool) {
         self.json = json
@@ -23,11 +25,42 @@ actor ConsoleObserver: RunObserver {
     }
 
     func playStarted(_ play: Play, hosts: [String]) {
+        startPlay(play.name ?? play.hosts)
+    }
+
+    private func startPlay(_ name: String) {
         flushTask()
         if !tasks.isEmpty || !plays.isEmpty { closePlay() }
-        pendingPlay = play.name ?? play.hosts
+        pendingPlay = name
         guard !json else { return }
-        banner("PLAY [\(play.name ?? play.hosts)]")
+        banner("PLAY [\(name)]")
+    }
+
+    /// Prints a run from its published events (as a subscriber of the run).
+    func consume(_ events: AsyncStream<EventHub<RunEvent>.Numbered>) async {
+        for await numbered in events {
+            switch numbered.event {
+            case .runStarted: break
+            case .playStarted(_, let name, _): startPlay(name)
+            case .taskStarted(let id, let title, _, _, let hosts, let handler):
+                taskStarted(title, id: id, task: nil, hosts: hosts, handler: handler)
+            case .hostResult(let report): hostReported(report)
+            case .output(let chunk): showLive(chunk)
+            case .message(let text): message(text)
+            case .recap(let recap): runFinished(recap)
+            case .runFinished: break
+            }
+        }
+    }
+
+    /// -v: a long task's output as it comes, line by line, prefixed by host.
+    func outputChunk(_ chunk: OutputChunk) {
+        showLive(chunk)
+    }
+
+    private func showLive(_ chunk: OutputChunk) {
+        guard verbosity > 0, !json else { return }
+        for line in liveLines.add(chunk) { Output.line(line) }
     }
 
     private var pendingPlay: String?
@@ -42,6 +75,7 @@ actor ConsoleObserver: RunObserver {
     }
 
     func hostReported(_ report: HostTaskReport) {
+        for line in liveLines.end(host: report.host) { Output.line(line) }
         var result = report.noLog ? Value.dict(["censored": .string("the output has been hidden due to the fact that 'no_log: true' was specified for this result"),
                                                  "changed": report.result.dictionary["changed"] ?? .bool(false)]) : report.result
         if report.item != nil, case .dict(var d) = result { d["item"] = .string(report.item!); result = .dict(d) }
@@ -82,6 +116,11 @@ actor ConsoleObserver: RunObserver {
     }
 
     func message(_ text: String) {
+        // Errors go to stderr, as ansible-playbook's do, --json or not.
+        if text.hasPrefix("ERROR! ") {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+            return
+        }
         guard !json else { return }
         Output.line(text)
     }

@@ -57,6 +57,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds a cancelled run's commands get to stop before they are killed.")
     var cancelGrace: Int = 10
 
+    @Option(help: "When another run holds a host, wait this long for it (e.g. 60s, 5m) instead of failing at once.")
+    var waitLock: LockWait?
+
     func validate() throws {
         if step && json { throw ValidationError("--step asks on the terminal; it cannot be combined with --json") }
         if cancelGrace < 0 { throw ValidationError("--cancel-grace takes a number of seconds, 0 or more") }
@@ -106,41 +109,37 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as AgentError {
             throw ValidationError(error.message)
         }
-        let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
-        let store = try await StoreOptions.open()
         let bytes = FileManager.default.contents(atPath: parsed.path) ?? Data()
         let info = RunInfo(playbook: URL(fileURLWithPath: parsed.path).standardized.path,
                            playbookSHA256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
                            inventory: inventory.inventory, limit: inventory.limit, extraVars: options.extraVars, checkMode: check)
-        let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
-        let runner = PlaybookRunner(playbook: parsed, inventory: loaded, options: options,
-                                    connector: SSHConnector(options: connection.settings), script: script, observer: recorder)
+        let request = RunRequest(playbook: parsed, inventory: loaded, options: options, info: info,
+                                 connector: SSHConnector(options: connection.settings), script: script,
+                                 locking: waitLock.map { .wait(.seconds($0.seconds)) } ?? .failAtOnce)
+        let service = RunService(store: try await StoreOptions.open())
         let signals = InterruptSignals(cancelling: options.cancellation) { Output.line("\n\($0)") }
         defer { signals.restore() }
-        let recap: RunRecap
-        do {
-            recap = try await runner.run()
-        } catch let error as InputError {
-            await recorder.finish(status: .failed)
-            FileHandle.standardError.write(Data("ERROR! \(error.description)\n".utf8))
-            throw ExitCode(1)
-        } catch {
-            await recorder.finish(status: options.cancellation.isCancelled ? .cancelled : .failed, recap: nil)
-            throw error
+        let handle = try await service.start(request)
+        // The console is one subscriber of the run; its buffer is large, as a terminal keeps up.
+        let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
+        await console.consume(handle.events(buffer: 1 << 16))
+        let outcome = await handle.outcome
+        try report(outcome, runID: handle.id)
+    }
+
+    private func report(_ outcome: RunOutcome, runID: Int64) throws {
+        // A failure outside the engine (a locked host) reached the console as an event.
+        if outcome.status == .cancelled {
+            Output.line("run \(runID) cancelled after \(Output.seconds(outcome.duration))")
+        } else if !json {
+            Output.line("run \(runID) recorded: `drover show \(runID)`")
         }
-        if options.cancellation.isCancelled {
-            await recorder.finish(status: .cancelled, recap: recap)
-            Output.line("run \(recorder.runID) cancelled after \(Output.seconds(recap.duration))")
-            throw ExitCode(130)
+        if verbose > 0 && !json, let cost = outcome.recording {
+            let share = Double(cost.writeTime.milliseconds) / Double(max(1, outcome.duration.milliseconds)) * 100
+            Output.line("recording: \(cost.results) results in \(cost.transactions) transactions, "
+                + "\(cost.writeTime.milliseconds) ms writing (\(String(format: "%.1f", share))% of the run's wall time)")
         }
-        await recorder.finish(status: recap.status, recap: recap)
-        if !json { Output.line("run \(recorder.runID) recorded: `drover show \(recorder.runID)`") }
-        if verbose > 0 && !json {
-            let share = Double((await recorder.writeTime).milliseconds) / Double(max(1, recap.duration.milliseconds)) * 100
-            Output.line("recording: \(await recorder.recordedResults) results in \(await recorder.transactions) transactions, "
-                + "\(await recorder.writeTime.milliseconds) ms writing (\(String(format: "%.1f", share))% of the run's wall time)")
-        }
-        if recap.exitCode != 0 { throw ExitCode(recap.exitCode) }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
 

@@ -7,28 +7,30 @@ import Foundation
 /// one task hands them on. Stored output does not come from here (it is the
 /// whole response, byte-exact), so dropping live chunks loses nothing kept.
 final class OutputRelay: Sendable {
-    struct Chunk: Sendable {
-        var host: String
-        var task: String
-        var stream: ExecOutputStream
-        var sequence: Int
-        var bytes: [UInt8]
-    }
-
     static let bufferLimit = 4096
-    let chunks: AsyncStream<Chunk>
-    private let continuation: AsyncStream<Chunk>.Continuation
+    let chunks: AsyncStream<OutputChunk>
+    private let continuation: AsyncStream<OutputChunk>.Continuation
 
     init() {
-        (chunks, continuation) = AsyncStream.makeStream(of: Chunk.self, bufferingPolicy: .bufferingNewest(Self.bufferLimit))
+        (chunks, continuation) = AsyncStream.makeStream(of: OutputChunk.self, bufferingPolicy: .bufferingNewest(Self.bufferLimit))
     }
 
-    /// A sink for one host's task: numbers its chunks from 1.
-    func sink(host: String, task: String) -> @Sendable (ExecOutputStream, ArraySlice<UInt8>) -> Void {
+    /// A sink for one host's task: numbers its chunks from 0, both streams
+    /// in one sequence (the order they arrived in).
+    func sink(host: String, task: TaskID) -> @Sendable (ExecOutputStream, ArraySlice<UInt8>) -> Void {
         let counter = SequenceCounter()
         let continuation = self.continuation
         return { stream, bytes in
-            continuation.yield(Chunk(host: host, task: task, stream: stream, sequence: counter.next(), bytes: Array(bytes)))
+            continuation.yield(OutputChunk(taskID: task, host: host, stream: stream == .stdout ? .stdout : .stderr,
+                                           sequence: counter.next() - 1, bytes: Array(bytes)))
+        }
+    }
+
+    /// Hands every chunk to `observer` until `finish`.
+    func forward(to observer: any RunObserver) -> Swift.Task<Void, Never> {
+        let chunks = self.chunks
+        return Swift.Task {
+            for await chunk in chunks { await observer.outputChunk(chunk) }
         }
     }
 

@@ -26,6 +26,8 @@ public struct PlaybookRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let pool = AgentPool(connector: connector, script: script, cancellation: options.cancellation)
+        let live = pool.relay.forward(to: observer)
+        defer { live.cancel() }
         let directory = (playbook.path as NSString).deletingLastPathComponent
         var states: [String: HostState] = [:]
         var order: [String] = []
@@ -66,6 +68,9 @@ public struct PlaybookRunner: Sendable {
         }
         await pool.closeAll()
         await connector.shutdown()
+        // Live output first, then the recap: subscribers see them in that order.
+        pool.relay.finish()
+        await live.value
         let recap = RunRecap(hosts: order.sorted().map { ($0, states[$0]!.stats) }, duration: clock.now - start)
         await observer.runFinished(recap)
         return recap

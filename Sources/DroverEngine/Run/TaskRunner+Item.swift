@@ -50,7 +50,7 @@ extension TaskRunner {
             let target = delegate ?? inv.host
             let roundTrips = RoundTripCounter()
             var agent = try await agentFor(target, inv, variables, counter: roundTrips)
-            agent.onOutput = inv.pool.relay.sink(host: inv.host, task: inv.title)
+            agent.onOutput = inv.pool.relay.sink(host: inv.host, task: inv.task.id)
             agent.roundTrips = roundTrips
             // reboot (and anything else that drops the agent) reconnects through the pool.
             let reconnect: @Sendable () async throws -> AgentClient = {
