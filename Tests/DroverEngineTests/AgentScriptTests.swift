@@ -21,6 +21,9 @@ struct AgentScriptTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
         #expect(output.contains(" 0 failed"), "\(output)")
-        #expect(output.contains("31 passed"), "\(output)")
+        // Every check ran: the script counts them (89 at protocol 3).
+        let passed = output.split(separator: "\n").last { $0.hasSuffix(" 0 failed") }
+            .flatMap { Int($0.split(separator: " ").first ?? "") }
+        #expect((passed ?? 0) >= 89, "\(output)")
     }
 }

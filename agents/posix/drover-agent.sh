@@ -4,10 +4,13 @@
 # Reads stdin only with `read -r` (one line) and `dd bs=N count=1
 # iflag=fullblock` (exactly N bytes), so it never consumes a byte that is
 # not its own.
-PROTOCOL=2
+PROTOCOL=3
+# The channel's stderr, kept as fd 3: an exec's stderr streams there and its
+# end is marked there, whatever the agent's own fd 2 becomes.
+exec 3>&2
 # mktemp -d makes the work directory 0700; commands keep the login umask.
 work=$(mktemp -d "${TMPDIR:-/tmp}/drover-agent.XXXXXX") || exit 70
-trap 'rm -rf "$work"' EXIT
+trap 'cleanup' EXIT
 trap 'exit 130' INT TERM HUP
 # The mode cp gives a new file copied from one of ours: 0666 less the umask
 # (twice), for the umasks that are common; `none` makes write always chmod.
@@ -15,6 +18,33 @@ umask > "$work/umask"; read -r created_mode < "$work/umask"
 case ${created_mode#0} in
     022) created_mode=644 ;; 002) created_mode=664 ;; 027) created_mode=640 ;; 077) created_mode=600 ;; *) created_mode=none ;;
 esac
+# How an exec gets its own process group, so that a kill reaches the
+# command's children too: setsid (util-linux or busybox) where it is, else
+# bash's job control; else none, and a kill reaches the command's pid only.
+if command -v setsid > /dev/null 2>&1; then group=setsid
+elif [ -n "${BASH_VERSION-}" ]; then group=jobs
+else group=; fi
+# Field files: $F1, $F2... A running exec still reads its script and stdin
+# from its own, so each exec flips F to the other set for the next requests.
+F=$work/f
+# The running exec: its waiter (our child) and the command's pid (= its group).
+waiter=
+job=
+# stat's format (GNU and busybox -c, BSD -f): seven lines, mtime last.
+stat_c='mode=%a
+uid=%u
+gid=%g
+owner=%U
+group=%G
+size=%s
+mtime=%Y'
+stat_f='mode=%Lp
+uid=%u
+gid=%g
+owner=%Su
+group=%Sg
+size=%z
+mtime=%m'
 
 # read_field FILE: one field into FILE. A short one-line value comes inline
 # (`=VALUE`, or `+VALUE` for VALUE and a newline) and is read by the `read`
@@ -35,10 +65,12 @@ read_field() {
 }
 
 # fieldvar NAME N: field N's first line into variable NAME (text fields are
-# one line: paths, modes, owners, numbers), read without a subprocess.
+# one line: paths, modes, owners, numbers), read without a subprocess; ''
+# when the request has fewer fields (the file may hold an older request's).
 fieldvar() {
     eval "$1=''"
-    IFS= read -r "$1" < "$work/f$2" || :
+    [ "$2" -le "$count" ] || return 0
+    IFS= read -r "$1" < "$F$2" || :
 }
 
 # respond RC: the blocks out, err and meta, each closed by a line holding
@@ -70,92 +102,263 @@ respond_file() {
 
 reset() { : > "$work/out"; : > "$work/err"; : > "$work/meta"; }
 
-stat_meta() { # path -> meta lines describing it
-    if [ -L "$1" ]; then kind=link; elif [ -d "$1" ]; then kind=directory
-    elif [ -f "$1" ]; then kind=file; elif [ -e "$1" ]; then kind=other; else echo "exists=0"; return; fi
-    echo "exists=1"
-    echo "type=$kind"
-    stat -c 'mode=%a
-uid=%u
-gid=%g
-owner=%U
-group=%G
-size=%s
-mtime=%Y' "$1" 2>/dev/null || stat -f 'mode=%Lp
-uid=%u
-gid=%g
-owner=%Su
-group=%Sg
-size=%z
-mtime=%m' "$1"
-    [ "$kind" = link ] && echo "target=$(readlink "$1")"
+# stat_meta ITEM SUM PATH...: each path's keys: `exists=0`, or `exists=1`,
+# `type`, `mode`, `uid`, `gid`, `owner`, `group`, `size`, `mtime`, `target`
+# for a link and, with SUM `sum`, `sha256` for a regular file. A number ITEM
+# puts `item=ITEM` (counting up) before each path's keys. One `stat` and one
+# `sha256sum` serve all the paths; the types come from `test` builtins, once,
+# so the records read back stay in step with the paths.
+stat_meta() {
+    s_k=$1 s_sum=$2; shift 2
+    s_types=
+    for s_p; do
+        if [ -L "$s_p" ]; then s_t=link; elif [ -d "$s_p" ]; then s_t=directory
+        elif [ -f "$s_p" ]; then s_t=file; elif [ -e "$s_p" ]; then s_t=other; else s_t=absent; fi
+        s_types="$s_types$s_t "
+    done
+    stat_all "$@" && s_st=all || s_st=each
+    s_sums=; : > "$work/sums"
+    [ "$s_sum" != sum ] || { sum_all "$@" && s_sums=all || s_sums=each; }
+    s_l=$s_types
+    for s_p; do
+        s_t=${s_l%% *}; s_l=${s_l#* }
+        [ -z "$s_k" ] || { printf 'item=%s\n' "$s_k"; s_k=$((s_k + 1)); }
+        if [ "$s_t" = absent ]; then printf 'exists=0\n'; continue; fi
+        printf 'exists=1\ntype=%s\n' "$s_t"
+        if [ "$s_st" = all ]; then
+            while IFS= read -r s_r <&4; do printf '%s\n' "$s_r"; case $s_r in mtime=*) break ;; esac; done
+        else
+            stat -c "$stat_c" -- "$s_p" 2> /dev/null || stat -f "$stat_f" -- "$s_p" 2> /dev/null
+        fi
+        [ "$s_t" != link ] || printf 'target=%s\n' "$(readlink "$s_p")"
+        [ "$s_t" = file ] && [ -n "$s_sums" ] || continue
+        if [ "$s_sums" = all ]; then IFS=' ' read -r digest s_r <&5; digest=${digest#\\}
+        else sha256_of "$s_p" || continue; fi
+        printf 'sha256=%s\n' "$digest"
+    done 4< "$work/stat" 5< "$work/sums"
     return 0
 }
 
-sha256_of() { # one process; `read` cuts the digest from the file name
-    if command -v sha256sum >/dev/null 2>&1; then sha256sum < "$1" > "$work/sum"
-    else shasum -a 256 < "$1" > "$work/sum"; fi || return 1
-    read -r digest _ < "$work/sum" && echo "$digest"
+# stat_all PATH...: one stat of those that exist (by $s_types) into
+# $work/stat; fails unless every record is there (stat_meta then asks one
+# by one).
+stat_all() {
+    s_l=$s_types s_n=$#
+    for s_p; do s_t=${s_l%% *}; s_l=${s_l#* }; [ "$s_t" = absent ] || set -- "$@" "$s_p"; done
+    shift "$s_n"
+    : > "$work/stat"
+    [ $# -gt 0 ] || return 0
+    stat -c "$stat_c" -- "$@" > "$work/stat" 2> /dev/null && return 0
+    [ ! -s "$work/stat" ] && stat -f "$stat_f" -- "$@" > "$work/stat" 2> /dev/null
 }
 
+# sum_all PATH...: one sha256sum of the regular files among them into
+# $work/sums, a line each; fails unless each gave its line.
+sum_all() {
+    s_l=$s_types s_n=$#
+    for s_p; do s_t=${s_l%% *}; s_l=${s_l#* }; [ "$s_t" != file ] || set -- "$@" "$s_p"; done
+    shift "$s_n"
+    [ $# -gt 0 ] || return 0
+    if command -v sha256sum > /dev/null 2>&1; then sha256sum -- "$@"
+    else shasum -a 256 -- "$@"; fi > "$work/sums" 2> /dev/null
+}
+
+# meta_vars FILE: one path's keys (stat_meta's lines) as b_exists, b_type,
+# b_mode, b_uid, b_gid, b_owner, b_group, b_target, b_sha256; builtins only.
+meta_vars() {
+    b_exists=0 b_type= b_mode= b_uid= b_gid= b_owner= b_group= b_target= b_sha256=
+    while IFS= read -r m_l; do
+        case $m_l in
+            exists=*|type=*|mode=*|uid=*|gid=*|owner=*|group=*|target=*|sha256=*) eval "b_${m_l%%=*}=\${m_l#*=}" ;;
+        esac
+    done < "$1"
+}
+
+sha256_of() { # PATH: its digest into $digest; one process, `read` cuts it out
+    digest=
+    if command -v sha256sum > /dev/null 2>&1; then sha256sum < "$1" > "$work/sum"
+    else shasum -a 256 < "$1" > "$work/sum"; fi 2> /dev/null || return 1
+    read -r digest _ < "$work/sum"
+}
+
+# exec: the response streams (docs/agent-protocol.md, "exec"). The header
+# goes out first; a waiter (our child) starts the command in its own group,
+# tells us its pid through a FIFO, waits for it and writes the trailers. We
+# go on reading requests meanwhile: a kill acts on the group at once, any
+# other request waits for the waiter first (exec_wait), so responses never
+# interleave. No process frames the output: it goes straight to the channel.
 op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
-    fieldvar cwd 3; fieldvar timeout 5
-    how=; [ "$count" -ge 6 ] && fieldvar how 6
-    ( [ -z "$cwd" ] || cd "$cwd" || exit 125
-      while IFS= read -r pair || [ -n "$pair" ]; do [ -n "$pair" ] && export "$pair"; done < "$work/f4"
-      set --
-      if [ "$how" = argv ]; then
-          # The script is a quoted word list (the command module): the words
-          # become "$@" and the program is exec'd from here, one /bin/sh fewer.
-          words=
-          while IFS= read -r line || [ -n "$line" ]; do words="$words$line
-"; done < "$work/f1"
-          eval "set -- $words"
-          unset -f $agent_functions
-          command -v "$1" > /dev/null 2>&1 || { echo "not_found=1" > "$work/meta"; exit 127; }
-      else
-          set -- /bin/sh "$work/f1"
-      fi
-      if [ -n "$timeout" ] && [ "$timeout" -gt 0 ] 2>/dev/null && command -v timeout >/dev/null 2>&1; then
-          exec timeout "$timeout" "$@"
-      fi
-      exec "$@" ) < "$work/f2" > "$work/out" 2> "$work/err"
-    rc=$?
-    [ "$rc" -eq 124 ] && [ -n "$timeout" ] && echo "timed_out=1" > "$work/meta"
-    return $rc
+    fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
+    [ -p "$work/x.pid" ] || mkfifo "$work/x.pid" 2> "$work/err" || return 1
+    : > "$work/x.meta"; : > "$work/x.kill"; : > "$work/x.end"
+    printf 'DRV%s %s\n' "$PROTOCOL" "$token"
+    # The waiter's own stderr is not the channel's: bash reports its jobs
+    # there ("Killed"). The command's stderr is fd 3.
+    exec_waiter 2> /dev/null &
+    waiter=$!
+    read -r job < "$work/x.pid"
+    if [ "$F" = "$work/f" ]; then F=$work/g; else F=$work/f; fi
 }
 
-op_write() { # path, content, mode ('' keeps), owner ('' keeps), backup dir ('' = none)
-    fieldvar path 1; fieldvar mode 3; fieldvar owner 4; fieldvar backup 5
-    stat_meta "$path" > "$work/meta"
-    if [ -n "$backup" ] && [ -f "$path" ]; then
-        mkdir -p "$backup" && cp -p "$path" "$backup/previous" || { echo "cannot keep the previous version in $backup" > "$work/err"; return 1; }
+# exec_waiter: the command's parent, outside its group, so that a KILL of the
+# group spares it. Its trailers: the stderr separator on fd 3, then on stdout
+# the rest of a response whose err block is empty.
+exec_waiter() {
+    [ "$group" != jobs ] || set -m
+    exec_command < "${F}2" 2>&3 3>&- &
+    job=$!
+    [ "$group" != jobs ] || set +m
+    printf '%s\n' "$job" > "$work/x.pid"
+    wait "$job"
+    rc=$?
+    printf 'ended\n' > "$work/x.end"
+    meta="stderr=stream
+"
+    [ "$rc" -eq 124 ] && [ -n "$timeout" ] && meta="${meta}timed_out=1
+"
+    # not_found (from exec_command), killed (from signal_job).
+    while IFS= read -r line; do meta="$meta$line
+"; done < "$work/x.meta"
+    while IFS= read -r line; do meta="$meta$line
+"; done < "$work/x.kill"
+    # Members of the group still there: a daemon the task started, which may
+    # hold the output. After a kill the other members die a moment after the
+    # command: then, and only then, a few short looks.
+    l_n=0
+    while [ -n "$group" ] && group_alive; do
+        [ -s "$work/x.kill" ] && [ "$l_n" -lt 10 ] && sleep 0.02 2> /dev/null || { meta="${meta}lingering=1
+"; break; }
+        l_n=$((l_n + 1))
+    done
+    printf '\n%s\n' "$token" >&3
+    printf '\n%s\n\n%s\n%s\n%s %s\n' "$token" "$token" "$meta" "$token" "$rc"
+}
+
+# exec_command: runs in the background job; sets up, then execs the command
+# through setsid, which makes it a new session and group numbered by the
+# command's pid (bash without setsid: the job already is that group).
+exec_command() {
+    [ -z "$cwd" ] || cd "$cwd" || exit 125
+    [ "$count" -lt 4 ] || while IFS= read -r pair || [ -n "$pair" ]; do [ -n "$pair" ] && export "$pair"; done < "${F}4"
+    set --
+    if [ "$how" = argv ]; then
+        # The script is a quoted word list (the command module): the words
+        # become "$@" and the program is exec'd from here, one /bin/sh fewer.
+        words=
+        while IFS= read -r line || [ -n "$line" ]; do words="$words$line
+"; done < "${F}1"
+        eval "set -- $words"
+        unset -f $agent_functions
+        command -v "$1" > /dev/null 2>&1 || { echo "not_found=1" > "$work/x.meta"; exit 127; }
+    else
+        set -- /bin/sh "${F}1"
     fi
-    case $path in
-        */*) tmp="${path%/*}/.${path##*/}.drover.$$" ;;
-        *) tmp=".$path.drover.$$" ;;
+    if [ -n "$timeout" ] && [ "$timeout" -gt 0 ] 2> /dev/null && command -v timeout > /dev/null 2>&1; then
+        set -- timeout "$timeout" "$@"
+    fi
+    [ "$group" != setsid ] || set -- setsid "$@"
+    exec "$@"
+}
+
+exec_wait() { wait "$waiter"; waiter=; }
+
+op_kill() { # signal (TERM or KILL): at once, no response; ignored when no exec runs
+    fieldvar k_sig 1
+    [ -n "$waiter" ] && [ ! -s "$work/x.end" ] || return 0
+    case $k_sig in TERM|KILL) signal_job "$k_sig" ;; esac
+}
+
+# signal_job SIG: the command's group (`kill -SIG -PGID` is the one form
+# dash, bash and busybox all take). The group is there once setsid has run;
+# before (or without groups) the pid itself, then the group again in case
+# setsid ran in between.
+signal_job() {
+    printf 'killed=%s\n' "$1" > "$work/x.kill"
+    kill -"$1" -"$job" 2> /dev/null && return 0
+    kill -"$1" "$job" 2> /dev/null
+    kill -"$1" -"$job" 2> /dev/null
+    return 0
+}
+
+# exec_alive: the command, or a member of its group, still runs.
+exec_alive() { [ ! -s "$work/x.end" ] || group_alive; }
+
+# group_alive: a member of the command's group still runs. `kill -0` counts
+# zombies too, and orphans stay zombies where pid 1 is slow to reap them (a
+# container without an init), so when it says yes and there is /proc, the
+# members' stat lines are read (builtins only) for one that is not a zombie.
+group_alive() {
+    kill -0 -"$job" 2> /dev/null || return 1
+    [ -r /proc/self/stat ] || return 0
+    for g_f in /proc/[0-9]*/stat; do
+        { IFS= read -r g_l < "$g_f"; } 2> /dev/null || continue
+        # `PID (COMM) STATE PPID PGRP ...`; COMM may hold spaces and parentheses.
+        set -f; set -- ${g_l##*) }; set +f
+        [ "$3" != "$job" ] || [ "$1" = Z ] || return 0
+    done
+    return 1
+}
+
+# stop_exec: at EOF (the controller is gone) or a stream out of step, a
+# running command gets TERM, and KILL when it is still there ~1 s later; the
+# waiter then writes its trailers. The agent sleeps only here and in the
+# waiter after a kill, never on the normal path.
+stop_exec() {
+    [ -n "$waiter" ] || return 0
+    if [ ! -s "$work/x.end" ]; then
+        signal_job TERM
+        s_n=0
+        while [ "$s_n" -lt 10 ] && exec_alive; do
+            if sleep 0.1 2> /dev/null; then s_n=$((s_n + 1)); else sleep 1; s_n=10; fi
+        done
+        ! exec_alive || signal_job KILL
+    fi
+    exec_wait
+}
+
+# cleanup (at exit): a command still running gets TERM, so a dying agent
+# leaves none behind; then the work directory goes.
+cleanup() {
+    [ -z "$waiter" ] || [ -s "$work/x.end" ] || signal_job TERM
+    rm -rf "$work"
+}
+
+# write_file PATH MODE OWNER BACKUP: the content field ($F2) into a temporary
+# file beside PATH, given its mode (MODE, else the old file's, b_mode, else
+# 644) and owner, then renamed over PATH (atomic). BACKUP keeps the old file
+# as BACKUP/previous.
+write_file() {
+    if [ -n "$4" ] && [ -f "$1" ]; then
+        mkdir -p "$4" && cp -p "$1" "$4/previous" || { echo "cannot keep the previous version in $4" > "$work/err"; return 1; }
+    fi
+    case $1 in
+        */*) tmp="${1%/*}/.${1##*/}.drover.$$" ;;
+        *) tmp=".$1.drover.$$" ;;
     esac
-    # The mode: the one asked for, else the old file's (from meta), else 644.
-    want=$mode
-    if [ -z "$want" ]; then
-        want=644
-        while IFS= read -r line; do case $line in mode=*) want=${line#mode=} ;; esac; done < "$work/meta"
-    fi
+    want=$2
+    if [ -z "$want" ]; then want=644; [ "$b_type" != file ] || [ -z "$b_mode" ] || want=$b_mode; fi
     # cp gives a new file the mode it would get anyway (see created_mode);
     # chmod only when that is not the one wanted.
     [ -e "$tmp" ] && created=none || created=$created_mode
-    cp "$work/f2" "$tmp" 2> "$work/err" || return 1
+    cp "${F}2" "$tmp" 2> "$work/err" || return 1
     case ${want#0} in
         "$created") ;;
         *) chmod "$want" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; } ;;
     esac
-    if [ -n "$owner" ]; then chown "$owner" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; }; fi
-    mv -f "$tmp" "$path" 2>> "$work/err" || { rm -f "$tmp"; return 1; }
+    if [ -n "$3" ]; then chown "$3" "$tmp" 2>> "$work/err" || { rm -f "$tmp"; return 1; }; fi
+    mv -f "$tmp" "$1" 2>> "$work/err" || { rm -f "$tmp"; return 1; }
+}
+
+op_write() { # path, content, mode ('' keeps), owner ('' keeps), backup dir ('' = none)
+    fieldvar path 1; fieldvar mode 3; fieldvar owner 4; fieldvar backup 5
+    stat_meta '' '' "$path" > "$work/meta"
+    meta_vars "$work/meta"
+    write_file "$path" "$mode" "$owner" "$backup"
 }
 
 op_mkdir() { # path, mode: `mkdir -m` sets a new directory's mode itself
     fieldvar p 1; fieldvar m 2
-    stat_meta "$p" > "$work/meta"
+    stat_meta '' '' "$p" > "$work/meta"
     if [ -d "$p" ]; then
         [ -z "$m" ] || chmod "$m" "$p" 2> "$work/err"
     elif [ -n "$m" ]; then
@@ -163,6 +366,140 @@ op_mkdir() { # path, mode: `mkdir -m` sets a new directory's mode itself
     else
         mkdir -p "$p" 2> "$work/err"
     fi
+}
+
+op_stat() { # options ('' or sum), path...: one request for many paths
+    fieldvar o 1
+    set --
+    i=2
+    while [ "$i" -le "$count" ]; do fieldvar p "$i"; set -- "$@" "$p"; i=$((i + 1)); done
+    stat_meta 1 "$o" "$@" > "$work/meta"
+}
+
+# ensure: path, state, mode, owner, group, link target. Checks, then acts
+# only where the path differs; e_* are the fields, b_* the state before.
+op_ensure() {
+    fieldvar e_p 1; fieldvar e_s 2; fieldvar e_m 3; fieldvar e_o 4; fieldvar e_g 5; fieldvar e_t 6
+    stat_meta 1 '' "$e_p" > "$work/before"
+    meta_vars "$work/before"
+    changed=0
+    ensure_state && case $e_s in
+        absent) ;;
+        link) e_m=; ensure_attrs -h ;;
+        *) ensure_attrs ;;
+    esac
+    e_rc=$?
+    items_meta "$e_p" "$e_rc"
+    return "$e_rc"
+}
+
+# ensure_state: the path made what $e_s says; e_new says what it created.
+ensure_state() {
+    e_new=
+    case $e_s in
+        directory)
+            [ ! -d "$e_p" ] || return 0
+            if [ -n "$e_m" ]; then mkdir -p -m "$e_m" -- "$e_p"; else mkdir -p -- "$e_p"; fi 2> "$work/err" || return 1
+            e_m= # mkdir -m has set it
+            ;;
+        file)
+            [ -e "$e_p" ] && return 0
+            printf 'file (%s) is absent, cannot continue\n' "$e_p" > "$work/err"; return 1 ;;
+        touch)
+            [ ! -e "$e_p" ] || return 0
+            # `printf` (a regular builtin: a failed redirection does not end the shell) creates it.
+            { printf '' >> "$e_p"; } 2> "$work/err" || return 1 ;;
+        absent)
+            [ "$b_exists" = 1 ] || return 0
+            rm -rf -- "$e_p" 2> "$work/err" || return 1 ;;
+        link)
+            [ "$b_type" != link ] || [ "$b_target" != "$e_t" ] || return 0
+            # ln -sfn would put the link inside a directory.
+            [ "$b_type" != directory ] || { printf 'refusing to replace the directory %s by a link\n' "$e_p" > "$work/err"; return 1; }
+            ln -sfn -- "$e_t" "$e_p" 2> "$work/err" || return 1 ;;
+        *) printf 'unknown state: %s\n' "$e_s" > "$work/err"; return 2 ;;
+    esac
+    changed=1 e_new=$e_s
+}
+
+# ensure_attrs [-h]: mode $e_m, owner $e_o, group $e_g of $e_p, each compared
+# first with the state before, so a path already right costs no process.
+# -h: the link itself (chown -h); a link's mode is never set.
+ensure_attrs() {
+    if [ -n "$e_new" ]; then
+        # Just created: a touched file has the mode cp would give; owner unknown.
+        b_mode=$created_mode b_uid= b_owner= b_gid= b_group=
+    elif [ "$b_type" = link ] && [ "$1" != -h ]; then
+        # chmod and chown follow the link: compare with its target.
+        { stat -L -c "$stat_c" -- "$e_p" || stat -L -f "$stat_f" -- "$e_p"; } > "$work/follow" 2> /dev/null
+        meta_vars "$work/follow"
+    fi
+    a_m=
+    if [ -n "$e_m" ] && mode_differs "$e_m" "$b_mode"; then a_m=$mode_arg; fi
+    a_o=; [ -z "$e_o" ] || [ "$e_o" = "$b_owner" ] || [ "$e_o" = "$b_uid" ] || a_o=$e_o
+    a_g=; [ -z "$e_g" ] || [ "$e_g" = "$b_group" ] || [ "$e_g" = "$b_gid" ] || a_g=$e_g
+    if [ -n "$a_m" ]; then chmod -- "$a_m" "$e_p" 2>> "$work/err" || return 1; changed=1; fi
+    if [ -n "$a_o$a_g" ]; then chown $1 -- "$a_o${a_g:+:$a_g}" "$e_p" 2>> "$work/err" || return 1; changed=1; fi
+    return 0
+}
+
+# mode_differs WANTED CURRENT: octal digits against stat's %a (leading zeros
+# aside); a symbolic mode always applies. The mode for chmod goes to
+# $mode_arg: octal as five digits, which GNU chmod applies exactly, set-id
+# bits of a directory included (a shorter one keeps them).
+mode_differs() {
+    mode_arg=$1
+    case $1 in *[!0-7]*) return 0 ;; esac
+    m_w=$1
+    while :; do case $m_w in 0?*) m_w=${m_w#0} ;; *) break ;; esac; done
+    mode_arg=0000$m_w; mode_arg=${mode_arg#"${mode_arg%?????}"}
+    [ "$m_w" != "$2" ]
+}
+
+# items_meta PATH RC: the meta of ensure and put: `changed=`, `item=1` + the
+# state before ($work/before), `item=2` + the state after, a new stat when
+# something was done or failed, else the state before again (no process).
+items_meta() {
+    {
+        printf 'changed=%s\n' "$changed"
+        copy_lines "$work/before"
+        if [ "$changed" = 1 ] || [ "$2" != 0 ]; then
+            stat_meta 2 '' "$1"
+        else
+            printf 'item=2\n'; copy_lines "$work/before" 1
+        fi
+    } > "$work/meta"
+}
+
+copy_lines() { # FILE [SKIP]: the file's lines, by builtins; SKIP drops the first
+    c_s=${2-}
+    while IFS= read -r c_l; do
+        if [ -n "$c_s" ]; then c_s=; else printf '%s\n' "$c_l"; fi
+    done < "$1"
+}
+
+# put: path, content, sha256 (of the content), mode, owner, group, backup
+# dir. Write-if-different: a regular file with that digest keeps its bytes,
+# inode and mtime; only mode, owner and group are ensured as by `ensure`.
+op_put() {
+    fieldvar e_p 1; fieldvar p_sum 3; fieldvar e_m 4; fieldvar e_o 5; fieldvar e_g 6; fieldvar p_bk 7
+    stat_meta 1 sum "$e_p" > "$work/before"
+    meta_vars "$work/before"
+    changed=0 e_new=
+    if [ "$b_type" = file ] && [ -n "$p_sum" ] && [ "$b_sha256" = "$p_sum" ]; then
+        ensure_attrs
+    else
+        write_file "$e_p" "$e_m" "$e_o${e_g:+:$e_g}" "$p_bk" && changed=1
+    fi
+    p_rc=$?
+    items_meta "$e_p" "$p_rc"
+    return "$p_rc"
+}
+
+op_hello() { # [facts]: the protocol, and with `facts` what op_facts prints
+    printf 'protocol=%s\n' "$PROTOCOL" > "$work/meta"
+    fieldvar h 1
+    [ "$h" != facts ] || op_facts
 }
 
 # Facts: raw data only, as `key=value` lines (docs/agent-protocol.md, "facts
@@ -279,41 +616,50 @@ op_facts() {
 valid_count() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
 valid_token() { case $1 in ''|*[!0-9A-Za-z]*) return 1 ;; esac; }
 
-# One request: `DRV<version> OP COUNT TOKEN`, then COUNT fields.
+# One request: `DRV<version> OP COUNT TOKEN`, then COUNT fields. All its
+# fields are read before it acts, so a request cut short does nothing.
 serve() {
     while IFS= read -r header; do
         set -f; set -- $header; set +f
         if [ $# -ne 4 ] || [ "$1" != "DRV$PROTOCOL" ] || ! valid_count "$3" || ! valid_token "$4"; then
+            stop_exec
             printf 'DRV%s -\n\n-\nbad request header\n\n-\n\n- 2\n' "$PROTOCOL"; exit 2
         fi
         op=$2; count=$3; token=$4
         i=1
         while [ "$i" -le "$count" ]; do
-            read_field "$work/f$i" || exit 2
+            read_field "$F$i" || { stop_exec; exit 2; }
             i=$((i + 1))
         done
+        if [ "$op" = kill ]; then op_kill; continue; fi
+        [ -z "$waiter" ] || exec_wait
         reset
         case $op in
-            hello) printf 'protocol=%s\n' "$PROTOCOL" > "$work/meta"; rc=0 ;;
-            exec) op_exec; rc=$? ;;
-            stat) fieldvar p 1; stat_meta "$p" > "$work/meta"; rc=0 ;;
-            read) fieldvar p 1; if [ -f "$p" ]; then respond_file "$p"; continue; fi; echo "not a file: $p" > "$work/err"; rc=1 ;;
+            hello) op_hello; rc=$? ;;
+            exec) op_exec && continue; rc=1 ;;
+            stat) op_stat; rc=$? ;;
+            read) fieldvar p 1; stat_meta '' '' "$p" > "$work/meta"
+                if [ -f "$p" ]; then respond_file "$p"; continue; fi; echo "not a file: $p" > "$work/err"; rc=1 ;;
             write) op_write; rc=$? ;;
+            put) op_put; rc=$? ;;
+            ensure) op_ensure; rc=$? ;;
             mkdir) op_mkdir; rc=$? ;;
-            remove) fieldvar p 1; stat_meta "$p" > "$work/meta"; rm -rf -- "$p" 2> "$work/err"; rc=$? ;;
-            symlink) fieldvar t 1; fieldvar p 2; stat_meta "$p" > "$work/meta"; ln -sfn "$t" "$p" 2> "$work/err"; rc=$? ;;
+            remove) fieldvar p 1; stat_meta '' '' "$p" > "$work/meta"; rm -rf -- "$p" 2> "$work/err"; rc=$? ;;
+            symlink) fieldvar t 1; fieldvar p 2; stat_meta '' '' "$p" > "$work/meta"; ln -sfn "$t" "$p" 2> "$work/err"; rc=$? ;;
             chmod) fieldvar p 1; fieldvar m 2; chmod "$m" "$p" 2> "$work/err"; rc=$? ;;
             chown) fieldvar p 1; fieldvar m 2; chown "$m" "$p" 2> "$work/err"; rc=$? ;;
-            sha256) fieldvar p 1; if [ -f "$p" ]; then sha256_of "$p" > "$work/out"; rc=0; else echo "not a file: $p" > "$work/err"; rc=1; fi ;;
+            sha256) fieldvar p 1; if [ -f "$p" ] && sha256_of "$p"; then echo "$digest" > "$work/out"; rc=0; else echo "not a file: $p" > "$work/err"; rc=1; fi ;;
             facts) op_facts; rc=$? ;;
             *) echo "unknown operation: $op" > "$work/err"; rc=2 ;;
         esac
         respond "$rc"
     done
+    # EOF: a running command is stopped; one already done gets its trailers out.
+    stop_exec
 }
 
 # The agent's own functions: an argv exec forgets them, so `command -v`
 # finds only the host's programs.
-agent_functions="read_field fieldvar respond respond_file reset stat_meta sha256_of op_exec op_write op_mkdir facts_probes facts_awk op_facts valid_count valid_token serve"
+agent_functions="read_field fieldvar respond respond_file reset stat_meta stat_all sum_all meta_vars sha256_of op_exec exec_waiter exec_command exec_wait op_kill signal_job exec_alive group_alive stop_exec cleanup write_file op_write op_mkdir op_stat op_ensure ensure_state ensure_attrs mode_differs items_meta copy_lines op_put op_hello facts_probes facts_awk op_facts valid_count valid_token serve"
 
 serve
