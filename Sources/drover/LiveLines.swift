@@ -1,32 +1,28 @@
 import DroverCore
 
-/// Cuts live output chunks into whole lines per host and stream, so that
-/// lines of several hosts never interleave mid-line on the terminal.
+/// Turns live output chunks into display lines per host and stream. A
+/// chunk's text shows at once; the line it ends is not repeated when its
+/// newline comes in a later chunk (the agent's framing may hold a final
+/// newline back until the command ends or writes more).
 struct LiveLines {
     private struct Key: Hashable { var host: String; var stream: OutputChunk.Stream }
-    private var partial: [Key: [UInt8]] = [:]
+    /// Streams whose last shown line still waits for its newline.
+    private var open: Set<Key> = []
 
-    /// The complete lines this chunk finishes, ready to print.
+    /// The lines to print for this chunk.
     mutating func add(_ chunk: OutputChunk) -> [String] {
         let key = Key(host: chunk.host, stream: chunk.stream)
-        var bytes = partial[key, default: []] + chunk.bytes
-        var lines: [String] = []
-        while let newline = bytes.firstIndex(of: 10) {
-            lines.append(Self.format(key, bytes[..<newline]))
-            bytes.removeSubrange(...newline)
-        }
-        partial[key] = bytes
-        return lines
+        var bytes = chunk.bytes[...]
+        if open.remove(key) != nil, bytes.first == 10 { bytes = bytes.dropFirst() }
+        guard !bytes.isEmpty else { return [] }
+        if bytes.last != 10 { open.insert(key) } else { bytes = bytes.dropLast() }
+        return bytes.split(separator: 10, omittingEmptySubsequences: false).map { Self.format(key, $0) }
     }
 
-    /// What is left of a host's output once its task reported.
+    /// A host's task reported: nothing of it is pending any more.
     mutating func end(host: String) -> [String] {
-        var lines: [String] = []
-        for stream in [OutputChunk.Stream.stdout, .stderr] {
-            let key = Key(host: host, stream: stream)
-            if let rest = partial.removeValue(forKey: key), !rest.isEmpty { lines.append(Self.format(key, rest[...])) }
-        }
-        return lines
+        open = open.filter { $0.host != host }
+        return []
     }
 
     private static func format(_ key: Key, _ bytes: ArraySlice<UInt8>) -> String {

@@ -22,8 +22,8 @@ struct AgentScriptTests {
         #expect(process.terminationStatus == 0, "\(output)")
         #expect(output.contains(" 0 failed"), "\(output)")
         // Every check ran: the script counts them (89 at protocol 3).
-        let passed = output.split(separator: "\n").last { $0.hasSuffix(" 0 failed") }
-            .flatMap { Int($0.split(separator: " ").first ?? "") }
+        let closing = output.split(separator: "\n").last { $0.hasSuffix(" passed, 0 failed") }
+        let passed = closing.flatMap { Int($0.dropLast(" passed, 0 failed".count).split(separator: " ").last ?? "") }
         #expect((passed ?? 0) >= 89, "\(output)")
     }
 }

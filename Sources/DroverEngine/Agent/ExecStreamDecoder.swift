@@ -76,7 +76,7 @@ struct ExecStreamDecoder: ResponseDecoder {
             errClosed = true
             emit(.stderr, upTo: errBytes.count)
         } else {
-            emit(.stderr, upTo: errBytes.count - separator.count + 1)
+            emit(.stderr, upTo: errBytes.count - heldBack(errBytes, from: errEmitted))
         }
     }
 
@@ -92,12 +92,25 @@ struct ExecStreamDecoder: ResponseDecoder {
             outEmitted = hit
             outClosed = true
         } else {
-            let safe = response.count - separator.count + 1
+            let safe = response.count - heldBack(response, from: outEmitted)
             if safe > outEmitted {
                 onOutput?(.stdout, response[outEmitted..<safe])
                 outEmitted = safe
             }
         }
+    }
+
+    /// How many bytes at the end of `bytes` (after `from`) could be the
+    /// start of the closing marker: only those wait for more bytes, so a
+    /// line shows as soon as it is written (its newline may wait).
+    private func heldBack(_ bytes: [UInt8], from: Int) -> Int {
+        let longest = min(separator.count - 1, bytes.count - from)
+        var length = longest
+        while length > 0 {
+            if bytes[(bytes.count - length)...].elementsEqual(separator[..<length]) { return length }
+            length -= 1
+        }
+        return 0
     }
 
     private mutating func emit(_ stream: Stream, upTo end: Int) {

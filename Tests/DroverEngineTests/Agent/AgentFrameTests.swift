@@ -1,25 +1,25 @@
 @testable import DroverEngine
 import Testing
 
-@Suite("Agent framing, version 2")
+@Suite("Agent framing, version 3")
 struct AgentFrameTests {
     /// A response as the agent writes it.
     static func response(token: String, rc: Int32, out: [UInt8], err: [UInt8], meta: String) -> [UInt8] {
-        utf8("DRV2 \(token)\n") + out + utf8("\n\(token)\n") + err + utf8("\n\(token)\n") + utf8(meta) + utf8("\n\(token) \(rc)\n")
+        utf8("DRV3 \(token)\n") + out + utf8("\n\(token)\n") + err + utf8("\n\(token)\n") + utf8(meta) + utf8("\n\(token) \(rc)\n")
     }
 
     @Test("short one-line fields go inline, others length-prefixed")
     func requestFields() {
         let request = AgentFrame.request("exec", [utf8("uname -r"), [], utf8("smoke test\n"), utf8("a\nb"), [0, 1]], token: "tok")
-        #expect(request == utf8("DRV2 exec 5 tok\n=uname -r\n0\n+smoke test\n3\na\nb2\n") + [0, 1])
+        #expect(request == utf8("DRV3 exec 5 tok\n=uname -r\n0\n+smoke test\n3\na\nb2\n") + [0, 1])
     }
 
     @Test("a field longer than the inline limit is length-prefixed")
     func longField() {
         let long = [UInt8](repeating: UInt8(ascii: "x"), count: AgentFrame.inlineLimit + 1)
-        #expect(AgentFrame.request("stat", [long], token: "t") == utf8("DRV2 stat 1 t\n\(long.count)\n") + long)
+        #expect(AgentFrame.request("stat", [long], token: "t") == utf8("DRV3 stat 1 t\n\(long.count)\n") + long)
         let limit = [UInt8](repeating: UInt8(ascii: "x"), count: AgentFrame.inlineLimit)
-        #expect(AgentFrame.request("stat", [limit], token: "t") == utf8("DRV2 stat 1 t\n=") + limit + [10])
+        #expect(AgentFrame.request("stat", [limit], token: "t") == utf8("DRV3 stat 1 t\n=") + limit + [10])
     }
 
     @Test("tokens are fresh letters and digits")
@@ -55,7 +55,7 @@ struct AgentFrameTests {
         let frame = Self.response(token: "t1", rc: 0, out: [], err: [], meta: "")
         #expect(AgentFrame.parseResponse(frame, token: "t2") == nil)
         #expect(AgentFrame.parseResponse(utf8("DRV1 0 0 0 0\n"), token: nil) == nil)
-        #expect(AgentFrame.parseResponse(utf8("DRV2 t1\n\nt1\n\nt1\n\nt1 x\n"), token: "t1") == nil)
+        #expect(AgentFrame.parseResponse(utf8("DRV3 t1\n\nt1\n\nt1\n\nt1 x\n"), token: "t1") == nil)
     }
 
     @Test("the detector finds the end however the bytes arrive, and leaves what follows")
