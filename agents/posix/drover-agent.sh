@@ -100,7 +100,7 @@ respond_file() {
     printf '\n%s %s\n' "$token" "$?"
 }
 
-reset() { : > "$work/out"; : > "$work/err"; : > "$work/meta"; }
+reset() { : > "$work/out"; : > "$work/err"; : > "$work/meta"; : > "$work/created"; }
 
 # stat_meta ITEM SUM PATH...: each path's keys: `exists=0`, or `exists=1`,
 # `type`, `mode`, `uid`, `gid`, `owner`, `group`, `size`, `mtime`, `target`
@@ -166,10 +166,10 @@ sum_all() {
 # meta_vars FILE: one path's keys (stat_meta's lines) as b_exists, b_type,
 # b_mode, b_uid, b_gid, b_owner, b_group, b_target, b_sha256; builtins only.
 meta_vars() {
-    b_exists=0 b_type= b_mode= b_uid= b_gid= b_owner= b_group= b_target= b_sha256=
+    b_exists=0 b_type= b_mode= b_uid= b_gid= b_owner= b_group= b_target= b_sha256= b_size=
     while IFS= read -r m_l; do
         case $m_l in
-            exists=*|type=*|mode=*|uid=*|gid=*|owner=*|group=*|target=*|sha256=*) eval "b_${m_l%%=*}=\${m_l#*=}" ;;
+            exists=*|type=*|mode=*|uid=*|gid=*|owner=*|group=*|target=*|sha256=*|size=*) eval "b_${m_l%%=*}=\${m_l#*=}" ;;
         esac
     done < "$1"
 }
@@ -393,13 +393,41 @@ op_ensure() {
     return "$e_rc"
 }
 
+# make_dirs PATH MODE: PATH and its missing parents, outermost first, each
+# with MODE (Ansible gives new parents the directory's mode); each one
+# made is a `created=` line for the undo journal.
+make_dirs() {
+    m_p=$1 m_list=
+    while [ -n "$m_p" ] && [ ! -e "$m_p" ]; do
+        m_list="$m_p
+$m_list"
+        case $m_p in */*) m_p=${m_p%/*} ;; *) m_p= ;; esac
+    done
+    m_ifs=$IFS; IFS='
+'; set -f
+    for m_p in $m_list; do
+        if [ -n "$2" ]; then mkdir -m "$2" -- "$m_p"; else mkdir -- "$m_p"; fi 2>> "$work/err" || { IFS=$m_ifs; set +f; return 1; }
+        printf 'created=%s\n' "$m_p" >> "$work/created"
+    done
+    IFS=$m_ifs; set +f
+}
+
+# keep_previous PATH: a regular file's bytes as the out block (meta
+# `previous=inline`) before they are replaced or removed, for undo; up to
+# 16 MiB.
+keep_previous() {
+    [ "$b_type" = file ] && [ "${b_size:-0}" -le 16777216 ] || return 0
+    cat -- "$1" > "$work/out" 2> /dev/null && echo "previous=inline" >> "$work/created"
+}
+
 # ensure_state: the path made what $e_s says; e_new says what it created.
 ensure_state() {
     e_new=
     case $e_s in
         directory)
             [ ! -d "$e_p" ] || return 0
-            if [ -n "$e_m" ]; then mkdir -p -m "$e_m" -- "$e_p"; else mkdir -p -- "$e_p"; fi 2> "$work/err" || return 1
+            [ "$b_exists" = 0 ] || { printf '%s already exists as a %s\n' "$e_p" "$b_type" > "$work/err"; return 1; }
+            make_dirs "$e_p" "$e_m" || return 1
             e_m= # mkdir -m has set it
             ;;
         file)
@@ -411,11 +439,14 @@ ensure_state() {
             { printf '' >> "$e_p"; } 2> "$work/err" || return 1 ;;
         absent)
             [ "$b_exists" = 1 ] || return 0
+            keep_previous "$e_p"
             rm -rf -- "$e_p" 2> "$work/err" || return 1 ;;
         link)
             [ "$b_type" != link ] || [ "$b_target" != "$e_t" ] || return 0
-            # ln -sfn would put the link inside a directory.
-            [ "$b_type" != directory ] || { printf 'refusing to replace the directory %s by a link\n' "$e_p" > "$work/err"; return 1; }
+            # As Ansible without force: a link replaces only a link (ln -sfn
+            # would also put the link inside a directory).
+            [ "$b_exists" = 0 ] || [ "$b_type" = link ] || {
+                printf 'refusing to convert from %s to symlink for %s\n' "$b_type" "$e_p" > "$work/err"; return 1; }
             ln -sfn -- "$e_t" "$e_p" 2> "$work/err" || return 1 ;;
         *) printf 'unknown state: %s\n' "$e_s" > "$work/err"; return 2 ;;
     esac
@@ -462,6 +493,7 @@ mode_differs() {
 items_meta() {
     {
         printf 'changed=%s\n' "$changed"
+        [ ! -s "$work/created" ] || copy_lines "$work/created"
         copy_lines "$work/before"
         if [ "$changed" = 1 ] || [ "$2" != 0 ]; then
             stat_meta 2 '' "$1"
@@ -482,14 +514,23 @@ copy_lines() { # FILE [SKIP]: the file's lines, by builtins; SKIP drops the firs
 # dir. Write-if-different: a regular file with that digest keeps its bytes,
 # inode and mtime; only mode, owner and group are ensured as by `ensure`.
 op_put() {
-    fieldvar e_p 1; fieldvar p_sum 3; fieldvar e_m 4; fieldvar e_o 5; fieldvar e_g 6; fieldvar p_bk 7
+    fieldvar e_p 1; fieldvar p_sum 3; fieldvar e_m 4; fieldvar e_o 5; fieldvar e_g 6; fieldvar p_bk 7; fieldvar p_in 8
     stat_meta 1 sum "$e_p" > "$work/before"
     meta_vars "$work/before"
+    if [ "$b_type" = directory ]; then
+        # copy's `dest: DIR`: the file goes inside under the name given, else it is an error.
+        [ -n "$p_in" ] || { printf 'Destination %s is a directory\n' "$e_p" > "$work/err"; items_meta "$e_p" 1; return 1; }
+        e_p=${e_p%/}/$p_in
+        printf 'path=%s\n' "$e_p" >> "$work/created"
+        stat_meta 1 sum "$e_p" > "$work/before"
+        meta_vars "$work/before"
+    fi
     changed=0 e_new=
     if [ "$b_type" = file ] && [ -n "$p_sum" ] && [ "$b_sha256" = "$p_sum" ]; then
         ensure_attrs
     else
-        write_file "$e_p" "$e_m" "$e_o${e_g:+:$e_g}" "$p_bk" && changed=1
+        keep_previous "$e_p"
+        write_file "$e_p" "$e_m" "$e_o${e_g:+:$e_g}" "$p_bk" && changed=1 && echo "written=1" >> "$work/created"
     fi
     p_rc=$?
     items_meta "$e_p" "$p_rc"
@@ -660,6 +701,6 @@ serve() {
 
 # The agent's own functions: an argv exec forgets them, so `command -v`
 # finds only the host's programs.
-agent_functions="read_field fieldvar respond respond_file reset stat_meta stat_all sum_all meta_vars sha256_of op_exec exec_waiter exec_command exec_wait op_kill signal_job exec_alive group_alive stop_exec cleanup write_file op_write op_mkdir op_stat op_ensure ensure_state ensure_attrs mode_differs items_meta copy_lines op_put op_hello facts_probes facts_awk op_facts valid_count valid_token serve"
+agent_functions="make_dirs keep_previous read_field fieldvar respond respond_file reset stat_meta stat_all sum_all meta_vars sha256_of op_exec exec_waiter exec_command exec_wait op_kill signal_job exec_alive group_alive stop_exec cleanup write_file op_write op_mkdir op_stat op_ensure ensure_state ensure_attrs mode_differs items_meta copy_lines op_put op_hello facts_probes facts_awk op_facts valid_count valid_token serve"
 
 serve

@@ -382,6 +382,25 @@ check "ensure absent of nothing: changed=0" "$([ "$rc" = 0 ] && meta changed=0 &
 send_inline ensure "$d" link '' '' '' /tmp; receive
 check "ensure link does not replace a directory" "$([ "$rc" = 1 ] && [ -d "$d" ] && [ ! -L "$d" ] && meta changed=0; echo $?)"
 
+# ensure: what the controller's undo journal needs
+nd=$dir/nest
+send_inline ensure "$nd/a/b" directory 0751 '' '' ''; receive
+check "ensure directory makes missing parents with the mode, outermost first, each a created= line" "$([ "$rc" = 0 ] && meta changed=1 && [ "$(grep '^created=' "$dir/r.meta" | tr '\n' ' ')" = "created=$nd created=$nd/a created=$nd/a/b " ] && [ "$(stat -c %a "$nd/a")" = 751 ]; echo $?)"
+printf 'plain\n' > "$nd/file"
+send_inline ensure "$nd/file" link '' '' '' /tmp; receive
+check "ensure link refuses to replace a file" "$([ "$rc" = 1 ] && [ -f "$nd/file" ] && [ ! -L "$nd/file" ] && grep -q 'refusing to convert from file to symlink' "$dir/r.err"; echo $?)"
+send_inline ensure "$nd/file" directory '' '' '' ''; receive
+check "ensure directory over a file says what is there" "$([ "$rc" = 1 ] && grep -q 'already exists as a file' "$dir/r.err"; echo $?)"
+send_inline ensure "$nd/file" absent '' '' '' ''; receive
+check "ensure absent of a file answers its bytes (previous=inline)" "$([ "$rc" = 0 ] && meta previous=inline && [ "$(cat "$dir/r.out")" = plain ] && [ ! -e "$nd/file" ]; echo $?)"
+# put into a directory, and what it replaced
+send put "$(text pp "$nd/a")" "$(text pc new)" "$(text ps "$(printf new | sha256sum | cut -c1-64)")" "$empty" "$empty" "$empty" "$empty" "$(text pn inside.txt)"; receive
+check "put into a directory writes the file inside under the name given" "$([ "$rc" = 0 ] && meta "path=$nd/a/inside.txt" && meta written=1 && [ "$(cat "$nd/a/inside.txt")" = new ]; echo $?)"
+send put "$(text pp "$nd/a")" "$(text pc new)" "$empty" "$empty" "$empty" "$empty" "$empty"; receive
+check "put onto a directory without a name fails" "$([ "$rc" = 1 ] && grep -q 'is a directory' "$dir/r.err"; echo $?)"
+send put "$(text pp "$nd/a/inside.txt")" "$(text pc newer)" "$empty" "$empty" "$empty" "$empty" "$empty"; receive
+check "put over a file answers the bytes it replaced" "$([ "$rc" = 0 ] && meta previous=inline && meta written=1 && [ "$(cat "$dir/r.out")" = new ] && [ "$(cat "$nd/a/inside.txt")" = newer ]; echo $?)"
+
 # put: write-if-different
 p=$dir/put.txt
 printf 'same content\n' > "$p"; chmod 640 "$p"; touch -d '2001-01-01' "$p"

@@ -37,14 +37,7 @@ extension FileModule {
         result.values["path"] = .string(path)
         result.values["state"] = .string(state)
         if state == "link" { result.values["src"] = .string(linkTarget) }
-        let final = outcome.after
-        guard final.exists else { return result }
-        if let m = final.modeText { result.values["mode"] = .string(m) }
-        if let o = final.owner { result.values["owner"] = .string(o) }
-        if let g = final.group { result.values["group"] = .string(g) }
-        if let u = final.uid { result.values["uid"] = .int(u) }
-        if let g = final.gid { result.values["gid"] = .int(g) }
-        if let s = final.size { result.values["size"] = .int(s) }
+        if outcome.after.exists { Self.describe(outcome.after, in: &result) }
         return result
     }
 

@@ -98,13 +98,18 @@ struct FileModule: Module {
         let final = context.checkMode ? before : try await agent.stat(path)
         result.values["path"] = .string(path)
         result.values["state"] = .string(state == "touch" ? "file" : state)
+        Self.describe(final, in: &result)
+        return result
+    }
+
+    /// Ansible's result keys for the path as it ends up.
+    static func describe(_ final: PathState, in result: inout ModuleResult) {
         if let m = final.modeText { result.values["mode"] = .string(m) }
         if let o = final.owner { result.values["owner"] = .string(o) }
         if let g = final.group { result.values["group"] = .string(g) }
         if let u = final.uid { result.values["uid"] = .int(u) }
         if let g = final.gid { result.values["gid"] = .int(g) }
         if let s = final.size { result.values["size"] = .int(s) }
-        return result
     }
 
     /// Creates missing parents outermost first, with the directory's mode as
