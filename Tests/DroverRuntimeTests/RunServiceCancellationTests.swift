@@ -9,7 +9,7 @@ import Testing
 /// Many runs at once through one RunService and one store, against real
 /// sshd hosts: what the store says afterwards.
 @Suite("RunService: concurrent runs, cancellation, host locks")
-struct RunServiceTests {
+struct RunServiceCancellationTests {
     static let playbook = """
         - hosts: all
           gather_facts: false
