@@ -50,7 +50,7 @@ struct HostLeaseTests {
             LeaseConflict(host: "web2", runID: a, holder: "alice", since: Self.t0, expiresAt: Self.t0.addingTimeInterval(60)),
         ]))
         let message = try #require(outcome.message)
-        #expect(message.contains("web1 is held by run \(a) (started by alice)") && message.contains("drover unlock \(a)"))
+        #expect(message.contains("web1 is held by run \(a) (started by alice)") && message.contains("drover locks release \(a) --force"))
         // web3 was free, yet not taken: all or nothing.
         #expect(try await Self.holders(temp.store) == ["web1": a, "web2": a])
         #expect(try await temp.store.hostLeases(now: later).allSatisfy { $0.expiresAt == Self.t0.addingTimeInterval(60) })

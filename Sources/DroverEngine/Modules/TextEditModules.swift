@@ -10,7 +10,7 @@ enum TextEditModule {
         let (state, current) = try await context.agent.readWithState(path)
         if state.exists && !state.isFile {
             return .failure("Path \(path) is a \(state.kind?.rawValue ?? "special file")")
-        } else if !createAllowed && !absentMissingIsOK {
+        } else if !state.exists && !createAllowed && !absentMissingIsOK {
             return ModuleResult(failed: true, msg: "Destination \(path) does not exist !", values: ["rc": .int(257)])
         }
         let computed: TextEditResult

@@ -80,7 +80,8 @@ struct AgentTransportTests {
     func localAgentDies() async throws {
         let agent = AgentClient(try await LocalAgentTransport.start(hostName: "localhost", script: Self.script))
         await #expect(throws: AgentError.self) {
-            _ = try await agent.exec("kill -KILL $PPID; sleep 5")
+            // The command's parent is the agent's exec waiter; its grandparent the agent itself.
+            _ = try await agent.exec("read -r _ _ _ agent _ < /proc/$PPID/stat; kill -KILL $PPID $agent; sleep 2")
         }
     }
 }

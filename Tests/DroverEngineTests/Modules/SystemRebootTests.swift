@@ -15,15 +15,16 @@ extension SystemModuleTests {
         static func fixture() throws -> String {
             let dir = try scratchDirectory("reboot")
             try "1\n".write(toFile: "\(dir)/boot_id", atomically: true, encoding: .utf8)
-            // Walks up from itself to the agent's shell (started from the
-            // cached drover/agent-SHA.sh) and ends it, as a reboot would.
+            // Walks up from itself and ends every shell of the agent (started
+            // from the cached drover/agent-SHA.sh: the exec's waiter and the
+            // agent itself), as a reboot would.
             try """
                 echo 2 > \(dir)/boot_id
                 echo ran >> \(dir)/log
                 p=$$
                 while [ "$p" -gt 1 ]; do
                   p=$(awk '{ print $4 }' /proc/$p/stat)
-                  if grep -qa 'drover/agent-' /proc/$p/cmdline 2>/dev/null; then kill -TERM "$p"; exit 0; fi
+                  if grep -qa 'drover/agent-' /proc/$p/cmdline 2>/dev/null; then kill -TERM "$p"; fi
                 done
                 exit 0
 
