@@ -79,11 +79,11 @@ close_agent() {
     agent_rc=$(cat "$a.rc" 2>/dev/null || echo hung)
 }
 
-# fill: what the agent has written next (one read, 5 s at most: KILL, which
+# fill: what the agent has written next (one read, 20 s at most, for a loaded machine: KILL, which
 # no mask blocks) appended to the buffer; fails when nothing came.
 fill() {
     f_size=$(wc -c < "$a.buf")
-    timeout -s KILL 5 dd bs=65536 count=1 2>/dev/null <&4 >> "$a.buf"
+    timeout -s KILL 20 dd bs=65536 count=1 2>/dev/null <&4 >> "$a.buf"
     [ "$(wc -c < "$a.buf")" -gt "$f_size" ]
 }
 
