@@ -33,10 +33,11 @@ struct InstanceTests {
         let other = try Store(home: temp.home)
         #expect(other.instanceID != temp.store.instanceID)
         let recorder = try await Self.start(other)
-        let row = try #require(try await temp.database().read { db in
+        let fetched = try await temp.database().read { db in
             try Row.fetchOne(db, sql: "SELECT r.instance_id, i.pid, i.host_name FROM runs r JOIN instances i ON i.id = r.instance_id WHERE r.id = ?",
                              arguments: [recorder.runID])
-        })
+        }
+        let row = try #require(fetched)
         #expect(row["instance_id"] == other.instanceID.uuidString)
         #expect(row["pid"] == Int(getpid()))
         #expect(row["host_name"] == ProcessInfo.processInfo.hostName)
