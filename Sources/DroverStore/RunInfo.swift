@@ -4,7 +4,7 @@ import OrderedCollections
 
 /// What is recorded about a run when it starts.
 public struct RunInfo: Sendable {
-    public var kind = "run"
+    public var kind = RunKind.run
     public var parentRunID: Int64?
     public var playbook: String
     public var playbookSHA256: String

@@ -39,7 +39,7 @@ public actor RunRecorder: RunObserver {
                 INSERT INTO runs (kind, parent_run_id, playbook, playbook_sha256, inventory, limit_pattern, extra_vars,
                                   user, host_name, pid, instance_id, check_mode, started_at, status)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [info.kind, info.parentRunID, info.playbook, info.playbookSHA256,
+                """, arguments: [info.kind.rawValue, info.parentRunID, info.playbook, info.playbookSHA256,
                                  info.inventory.joined(separator: ","), info.limit, info.redactedExtraVars, info.user,
                                  ProcessInfo.processInfo.hostName, Int(getpid()), instance, info.checkMode, Date(),
                                  RunStatus.running.rawValue])

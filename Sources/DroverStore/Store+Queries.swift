@@ -5,7 +5,7 @@ import GRDB
 /// A recorded run, as listed by `drover runs`.
 public struct RunSummary: Sendable {
     public var id: Int64
-    public var kind: String
+    public var kind: RunKind
     public var parentRunID: Int64?
     public var playbook: String
     public var status: RunStatus
@@ -166,7 +166,7 @@ extension Store {
     }
 
     static func summary(_ row: Row) -> RunSummary {
-        RunSummary(id: row["id"], kind: row["kind"], parentRunID: row["parent_run_id"], playbook: row["playbook"],
+        RunSummary(id: row["id"], kind: RunKind(rawValue: row["kind"]) ?? .run, parentRunID: row["parent_run_id"], playbook: row["playbook"],
                    status: runStatus(row["status"]), checkMode: row["check_mode"], user: row["user"], startedAt: row["started_at"],
                    endedAt: row["ended_at"], hosts: row["hosts"], failedHosts: row["failed_hosts"], changedTasks: row["changed_tasks"])
     }

@@ -65,7 +65,7 @@ struct RollbackCommand: AsyncParsableCommand {
         let script: AgentScript
         do { script = try AgentScript.locate() } catch let error as AgentError { throw ValidationError(error.message) }
         var info = RunInfo(playbook: summary.playbook, playbookSHA256: "", inventory: sources, limit: limit, extraVars: [:], checkMode: check)
-        info.kind = "rollback"
+        info.kind = .rollback
         info.parentRunID = runID
         let console = ConsoleObserver(json: false, verbosity: 0, diff: false)
         let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)

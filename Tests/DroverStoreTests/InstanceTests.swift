@@ -33,13 +33,16 @@ struct InstanceTests {
         let other = try Store(home: temp.home)
         #expect(other.instanceID != temp.store.instanceID)
         let recorder = try await Self.start(other)
-        let row = try #require(try await temp.database().read { db in
+        let runID = recorder.runID
+        // Plain values out of the read: a Row is not Sendable.
+        let fetched = try await temp.database().read { db -> (instance: String, pid: Int, host: String)? in
             try Row.fetchOne(db, sql: "SELECT r.instance_id, i.pid, i.host_name FROM runs r JOIN instances i ON i.id = r.instance_id WHERE r.id = ?",
-                             arguments: [recorder.runID])
-        })
-        #expect(row["instance_id"] == other.instanceID.uuidString)
-        #expect(row["pid"] == Int(getpid()))
-        #expect(row["host_name"] == ProcessInfo.processInfo.hostName)
+                             arguments: [runID]).map { ($0["instance_id"], $0["pid"], $0["host_name"]) }
+        }
+        let row = try #require(fetched)
+        #expect(row.instance == other.instanceID.uuidString)
+        #expect(row.pid == Int(getpid()))
+        #expect(row.host == ProcessInfo.processInfo.hostName)
         let later = Date().addingTimeInterval(3600)
         try await other.heartbeat(now: later)
         let beat = try await temp.database().read { db in

@@ -30,7 +30,7 @@ struct PruneTests {
             report("h2", "write", .changed, undo: [.createdDirectory(path: "/srv/app")]),
         ])
         let rollback = try await record(temp.store, [report("h1", "undo", .changed)],
-                                        info: { var info = runInfo(); info.kind = "rollback"; info.parentRunID = old; return info }())
+                                        info: { var info = runInfo(); info.kind = .rollback; info.parentRunID = old; return info }())
         let new = try await record(temp.store, [report("h1", "big", .changed, stdout: shared, rc: 0)])
         let running = try await RunRecorder.start(store: temp.store, info: runInfo(), forwardingTo: NullObserver())
         try await temp.database().write { db in
