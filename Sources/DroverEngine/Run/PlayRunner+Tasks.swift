@@ -147,9 +147,6 @@ extension PlayRunner {
                 outcome = rescuable ? .rescued : .failed
             case .unreachable where result.ignored:
                 state.stats.ignored += 1; outcome = .ignored
-            case .cancelled:
-                state.stats.cancelled += 1
-                outcome = .skipped
             case .unreachable:
                 state.stats.unreachable += 1
                 state.unreachable = true
