@@ -120,11 +120,9 @@ extension SSHConnection {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 8)
         defer { buffer.deallocate() }
         while true {
-            if decoder.advance(stdout: &process.pending, stderr: &process.pendingStderr) {
-                if !decoder.readsStderr { process.keepStderrTail() }
-                return decoder
-            }
+            let done = decoder.advance(stdout: &process.pending, stderr: &process.pendingStderr)
             if !decoder.readsStderr { process.keepStderrTail() }
+            if done { return decoder }
             let now = ContinuousClock.now
             if let interruption {
                 if written == outbox.count, let extra = interruption.bytesToSend(now: now) { outbox += extra }

@@ -14,13 +14,10 @@ final class InterruptSignals: @unchecked Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                if cancellation.isCancelled {
-                    cancellation.cancel(force: true)
-                    announce("stopping now: killing what still runs")
-                } else {
-                    cancellation.cancel()
-                    announce("cancelling: running commands get \(cancellation.grace.milliseconds / 1000) s to stop (Ctrl-C again to stop at once)")
-                }
+                cancellation.cancel()
+                announce(cancellation.isForced
+                         ? "stopping now: killing what still runs"
+                         : "cancelling: running commands get \(cancellation.grace.milliseconds / 1000) s to stop (Ctrl-C again to stop at once)")
             }
             source.resume()
             sources.append(source)

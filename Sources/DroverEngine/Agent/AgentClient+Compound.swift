@@ -2,11 +2,11 @@ import DroverCore
 /// Protocol 3's requests that check and act in one round trip, and the
 /// multi-path stat (docs/agent-protocol.md).
 extension AgentClient {
-    /// The states of several paths in one request; with `checksums`,
-    /// regular files also carry their SHA-256, and with `algorithm` (md5,
-    /// sha1, sha224, sha256, sha384, sha512) a `checksum` made with it.
-    public func stat(_ paths: [String], checksums: Bool = false, algorithm: String? = nil) async throws -> [PathState] {
-        let option = algorithm.map { "sum=\($0)" } ?? (checksums ? "sum" : "")
+    /// The states of several paths in one request; with `algorithm` (md5,
+    /// sha1, sha224, sha256, sha384, sha512) regular files also carry a
+    /// `checksum` made with it.
+    public func stat(_ paths: [String], algorithm: String? = nil) async throws -> [PathState] {
+        let option = algorithm.map { "sum=\($0)" } ?? ""
         let fields = [Array(option.utf8)] + paths.map { Array($0.utf8) }
         let response = try await call("stat", fields, timeout: primitiveTimeout)
         let items = response.metaItems
@@ -25,17 +25,10 @@ extension AgentClient {
         public var wroteContent = false
     }
 
-    /// Makes a path a directory, an existing file, a touched file, a link or
-    /// absent, with mode, owner and group, changing only what differs.
-    public func ensure(_ path: String, state: String, mode: String = "", owner: String = "", group: String = "",
-                       linkTarget: String = "") async throws -> Ensured {
-        let answer = try await ensureResponse(path, state: state, mode: mode, owner: owner, group: group, linkTarget: linkTarget)
-        try checked(answer.response, "make \(path) \(state)")
-        return answer.outcome
-    }
-
-    /// `ensure` without turning a refusal into an error: the module words it.
-    public func ensureResponse(_ path: String, state: String, mode: String, owner: String, group: String,
+    /// Makes a path a directory, an existing file, a link or absent, with
+    /// mode, owner and group, changing only what differs. A refusal is
+    /// not thrown: the module words it.
+    public func ensure(_ path: String, state: String, mode: String, owner: String, group: String,
                                linkTarget: String) async throws -> (response: AgentResponse, outcome: Ensured) {
         let r = try await call("ensure", [path, state, mode, owner, group, linkTarget].map { Array($0.utf8) },
                                timeout: primitiveTimeout)
@@ -52,7 +45,7 @@ extension AgentClient {
         let fields: [[UInt8]] = [Array(path.utf8), content, Array(digest.utf8), Array(mode.utf8), Array(owner.utf8),
                                  Array(group.utf8), Array(backupDirectory.utf8), Array(nameInDirectory.utf8)]
         let r = try await call("put", fields, timeout: primitiveTimeout)
-        try checked(r, "write \(path)")
+        try check(r, "write \(path)")
         return ensured(r)
     }
 
@@ -70,18 +63,14 @@ extension AgentClient {
 extension AgentResponse {
     /// Every value of a repeated meta key, in order (`created=` lines).
     public func metaValues(_ key: String) -> [String] {
-        metaText.split(separator: "\n").compactMap { line in
-            line.hasPrefix("\(key)=") ? String(line.dropFirst(key.count + 1)) : nil
-        }
+        metaPairs.filter { $0.key == key }.map(\.value)
     }
 
     /// The meta block's `item=K` sections, in order (several paths, or a
     /// state before and after).
     public var metaItems: [[String: String]] {
         var items: [[String: String]] = []
-        for line in metaText.split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            let key = String(line[..<eq]), value = String(line[line.index(after: eq)...])
+        for (key, value) in metaPairs {
             if key == "item" {
                 items.append([:])
             } else if !items.isEmpty, items[items.count - 1][key] == nil {
@@ -97,9 +86,7 @@ extension AgentClient {
     /// request (protocol 3's `read` answers the stat keys too).
     public func readWithState(_ path: String) async throws -> (state: PathState, content: [UInt8]?) {
         let r = try await call("read", [Array(path.utf8)], timeout: primitiveTimeout)
-        let meta = r.meta
-        // An agent that sent no stat keys (not a file): ask separately.
-        let state = meta["exists"] != nil ? PathState(meta: meta) : try await stat(path)
+        let state = PathState(meta: r.meta)
         return (state, r.rc == 0 && state.isFile ? r.stdout : nil)
     }
 }

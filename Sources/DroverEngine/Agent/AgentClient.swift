@@ -138,11 +138,7 @@ public struct AgentClient: Sendable {
         try await call("facts").stdoutText
     }
 
-    func checked(_ response: AgentResponse, _ what: String) throws {
-        try check(response, what)
-    }
-
-    private func check(_ response: AgentResponse, _ what: String) throws {
+    func check(_ response: AgentResponse, _ what: String) throws {
         guard response.rc == 0 else {
             let detail = response.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             throw PrimitiveError(host: hostName, message: "cannot \(what): \(detail.isEmpty ? "exit status \(response.rc)" : detail)")

@@ -144,12 +144,16 @@ public struct AgentResponse: Sendable, Equatable {
     /// `key=value` lines of the metadata block; the first occurrence wins.
     public var meta: [String: String] {
         var result: [String: String] = [:]
-        for line in metaText.split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            let key = String(line[..<eq])
-            if result[key] == nil { result[key] = String(line[line.index(after: eq)...]) }
-        }
+        for (key, value) in metaPairs where result[key] == nil { result[key] = value }
         return result
+    }
+
+    /// Every `key=value` line of the metadata block, in order.
+    public var metaPairs: [(key: String, value: String)] {
+        metaText.split(separator: "\n").compactMap { line -> (key: String, value: String)? in
+            guard let eq = line.firstIndex(of: "=") else { return nil }
+            return (String(line[..<eq]), String(line[eq...].dropFirst()))
+        }
     }
 }
 

@@ -52,12 +52,17 @@ enum FileContent {
         } else {
             result.changed = try await FileAttributes.apply(path, mode: mode, owner: owner, state: before, context: context, result: &result)
         }
+        describe(path, content: content, mode: mode ?? before.modeText, in: &result)
+        return result
+    }
+
+    /// Ansible's copy/template result keys for the file written.
+    static func describe(_ path: String, content: [UInt8], mode: String?, in result: inout ModuleResult) {
         result.values["dest"] = .string(path)
         result.values["checksum"] = .string(sha1Hex(content))
         result.values["size"] = .int(content.count)
         result.values["state"] = .string("file")
-        if let mode { result.values["mode"] = .string(mode) } else if let m = before.modeText { result.values["mode"] = .string(m) }
-        return result
+        if let mode { result.values["mode"] = .string(mode) }
     }
 
     /// Check and diff modes, validation and backups need the old content
@@ -85,11 +90,7 @@ enum FileContent {
         } else if put.changed {
             result.undo.append(.attributes(path: written, previous: put.before))
         }
-        result.values["dest"] = .string(written)
-        result.values["checksum"] = .string(sha1Hex(content))
-        result.values["size"] = .int(content.count)
-        result.values["state"] = .string("file")
-        if let m = put.after.modeText ?? mode { result.values["mode"] = .string(m) }
+        describe(written, content: content, mode: put.after.modeText ?? mode, in: &result)
         return result
     }
 
@@ -163,8 +164,7 @@ enum FileAttributes {
     }
 
     static func sameOwner(_ wanted: String, _ state: PathState) -> Bool {
-        let parts = wanted.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let owner = parts[0], group = parts.count > 1 ? parts[1] : ""
+        let (owner, group) = FileContent.splitOwnership(wanted)
         return (owner.isEmpty || owner == state.owner || owner == state.uid.map(String.init))
             && (group.isEmpty || group == state.group || group == state.gid.map(String.init))
     }

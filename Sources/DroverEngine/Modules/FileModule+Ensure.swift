@@ -21,7 +21,7 @@ extension FileModule {
         let (owner, group) = FileContent.splitOwnership(args.ownership)
         let linkTarget = args.string("src") ?? ""
         if state == "link" && linkTarget.isEmpty { return .failure("src is required for state=link") }
-        let response = try await context.agent.ensureResponse(path, state: state, mode: args.mode() ?? "", owner: owner,
+        let response = try await context.agent.ensure(path, state: state, mode: args.mode() ?? "", owner: owner,
                                                              group: group, linkTarget: linkTarget)
         let outcome = response.outcome
         guard response.response.rc == 0 else {

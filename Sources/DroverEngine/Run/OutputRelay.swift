@@ -22,7 +22,7 @@ final class OutputRelay: Sendable {
         let continuation = self.continuation
         return { stream, bytes in
             continuation.yield(OutputChunk(taskID: task, host: host, stream: stream == .stdout ? .stdout : .stderr,
-                                           sequence: counter.next() - 1, bytes: Array(bytes)))
+                                           sequence: counter.next(), bytes: Array(bytes)))
         }
     }
 
@@ -39,14 +39,14 @@ final class OutputRelay: Sendable {
     }
 }
 
-/// A thread-safe 1, 2, 3…
+/// A thread-safe 0, 1, 2…
 final class SequenceCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
 
     func next() -> Int {
         lock.withLock {
-            value += 1
+            defer { value += 1 }
             return value
         }
     }

@@ -78,7 +78,7 @@ struct RunExecution: Sendable {
             let outcome: LeaseOutcome
             do {
                 outcome = try await store.acquireHostLeases(hosts: hosts, run: runID, holder: request.info.user,
-                                                            ttl: TimeInterval(service.leaseTTL.components.seconds))
+                                                            ttl: service.leaseSeconds)
             } catch {
                 return "cannot lease the run's hosts in the store: \(error)"
             }
@@ -96,12 +96,12 @@ struct RunExecution: Sendable {
 
     /// Keeps the leases alive while the run goes on.
     private func renewLeases() -> Swift.Task<Void, Never> {
-        let store = self.store, run = runID, ttl = service.leaseTTL
+        let store = self.store, run = runID, ttl = service.leaseTTL, seconds = service.leaseSeconds
         return Swift.Task {
             while !Swift.Task.isCancelled {
                 try? await Swift.Task.sleep(for: ttl / 3)
                 guard !Swift.Task.isCancelled else { return }
-                _ = try? await store.renewHostLeases(run: run, ttl: TimeInterval(ttl.components.seconds))
+                _ = try? await store.renewHostLeases(run: run, ttl: seconds)
             }
         }
     }

@@ -27,7 +27,7 @@ public final class RunHandle: Sendable {
     /// The first call stops new tasks and asks running commands to stop
     /// within the grace period; a second (or `force`) kills them at once.
     public func cancel(force: Bool = false) {
-        cancellation.cancel(force: force || cancellation.isCancelled)
+        cancellation.cancel(force: force)
     }
 
     public var isCancelled: Bool { cancellation.isCancelled }

@@ -12,6 +12,9 @@ public final class RunService: Sendable {
     /// How long a lease lives without a heartbeat; renewed at a third of it.
     let leaseTTL: Duration
 
+    /// The TTL as the store takes it.
+    var leaseSeconds: TimeInterval { TimeInterval(leaseTTL.components.seconds) }
+
     public init(store: Store, leaseTTL: Duration = .seconds(60)) {
         self.store = store
         self.leaseTTL = leaseTTL
