@@ -3,14 +3,14 @@ import DroverTestSupport
 import Foundation
 import Testing
 
-/// Uses its own three hosts on 127.0.3.x so that killing and pausing sshd
+/// Uses its own three hosts on a private base so that killing and pausing sshd
 /// cannot disturb other tests.
 @Suite("Dead and hung hosts", .serialized)
 struct FailureTests {
     @Test("a killed sshd is refused and a hung one times out, while the healthy host succeeds")
     func deadHosts() async throws {
         let dir = try scratchDirectory("failure")
-        let up = try await run(TestHosts.testhostsScript, ["up", "3", dir, "--base", "127.0.3"])
+        let up = try await run(TestHosts.testhostsScript, ["up", "3", dir, "--base", TestHosts.privateBase(3)])
         #expect(up.status == 0, "\(up.output)")
         defer {
             _ = try? runBlocking(TestHosts.testhostsScript, ["down", dir])
@@ -28,7 +28,7 @@ struct FailureTests {
         kill(try pid("h3"), SIGSTOP)  // accepts TCP (kernel backlog) but never answers
 
         func target(_ index: Int) -> SSHTarget {
-            SSHTarget(name: "h\(index)", address: "127.0.3.\(index)", port: 22, user: "root",
+            SSHTarget(name: "h\(index)", address: "\(TestHosts.privateBase(3)).\(index)", port: 22, user: "root",
                       authentication: .privateKey(path: "\(dir)/id_ed25519"),
                       knownHostsFile: "\(dir)/known_hosts", sshConfig: .none, connectTimeout: .seconds(2))
         }

@@ -10,14 +10,22 @@ public enum TestHosts {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     public static let directory: String = {
         let dir = ProcessInfo.processInfo.environment["DROVER_TESTHOSTS"] ?? "/tmp/drover-testhosts"
-        let result = try! runBlocking(testhostsScript, ["up", String(count), dir])
+        let result = try! runBlocking(testhostsScript, ["up", String(count), dir, "--base", base])
         precondition(result.status == 0, "ops/testhosts up failed: \(result.output)")
         return dir
     }()
 
     public static var testhostsScript: String { repositoryRoot.appendingPathComponent("ops/testhosts").path }
 
-    public static func address(_ index: Int) -> String { "127.0.1.\(index)" }
+    /// The first three octets of the hosts' addresses. Another base lets a
+    /// second checkout run the suite at the same time (DROVER_TESTHOSTS_BASE).
+    public static let base: String = ProcessInfo.processInfo.environment["DROVER_TESTHOSTS_BASE"] ?? "127.0.1"
+    public static func address(_ index: Int) -> String { "\(base).\(index)" }
+    /// A base for a suite's own hosts (ones it kills or pauses), beside the
+    /// shared base: 127.0.1 gives 127.0.N, 127.11.1 gives 127.11.N.
+    public static func privateBase(_ third: Int) -> String {
+        base.split(separator: ".").prefix(2).joined(separator: ".") + ".\(third)"
+    }
     public static func path(_ name: String) -> String { "\(directory)/\(name)" }
     public static var knownHosts: String { path("known_hosts") }
     public static var clientKey: String { path("id_ed25519") }

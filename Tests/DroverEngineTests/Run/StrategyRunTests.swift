@@ -319,7 +319,7 @@ struct StrategyRunTests {
 
     @Test("an unreachable host is reported as such and the others finish")
     func unreachable() async throws {
-        let harness = try PlaybookHarness("unreachable", hosts: [14], extraInventory: "h99 ansible_host=127.0.1.99\n")
+        let harness = try PlaybookHarness("unreachable", hosts: [14], extraInventory: "h99 ansible_host=\(TestHosts.address(99))\n")
         let (recap, _) = try await harness.run("""
             - hosts: all
               gather_facts: false
@@ -334,13 +334,13 @@ struct StrategyRunTests {
     }
 }
 
-/// Hosts of their own (127.0.6.x), because these tests kill sshd or switch users.
+/// Hosts of their own (a private base), because these tests kill sshd or switch users.
 @Suite("Hosts that die, and become", .serialized)
 struct HostLifecycleRunTests {
     @Test("a host whose sshd dies mid-play is unreachable; the others finish")
     func sshdDiesMidPlay() async throws {
         let dir = try scratchDirectory("dies")
-        let up = try await DroverTestSupport.run(TestHosts.testhostsScript, ["up", "3", dir, "--base", "127.0.6"])
+        let up = try await DroverTestSupport.run(TestHosts.testhostsScript, ["up", "3", dir, "--base", TestHosts.privateBase(6)])
         #expect(up.status == 0, "\(up.output)")
         defer { _ = try? runBlocking(TestHosts.testhostsScript, ["down", dir]) }
         let harness = try PlaybookHarness("dies-run", hosts: [1, 2, 3])
@@ -354,7 +354,7 @@ struct HostLifecycleRunTests {
                   when: inventory_hostname == 'h2'
                   vars: { pid: "{{ lookup('file', '\(dir)/hosts/h2/sshd.pid') }}" }
                 - copy: { content: done, dest: "{{ work }}/after" }
-            """, connector: TestHostConnector(base: "127.0.6", directory: dir))
+            """, connector: TestHostConnector(base: TestHosts.privateBase(6), directory: dir))
         #expect(harness.stats(recap, "h2").unreachable == 1)
         #expect(harness.file("h1/after") == "done")
         #expect(harness.file("h3/after") == "done")
