@@ -18,18 +18,26 @@ umask > "$work/umask"; read -r created_mode < "$work/umask"
 case ${created_mode#0} in
     022) created_mode=644 ;; 002) created_mode=664 ;; 027) created_mode=640 ;; 077) created_mode=600 ;; *) created_mode=none ;;
 esac
-# How an exec gets its own process group, so that a kill reaches the
-# command's children too: setsid (util-linux or busybox) where it is, else
-# bash's job control; else none, and a kill reaches the command's pid only.
-if command -v setsid > /dev/null 2>&1; then group=setsid
+# How a kill reaches an exec's children too. Where /proc is (Linux), each
+# exec carries a marker in its environment (DROVER_EXEC), which everything it
+# starts inherits, and a kill signals every process that has it: no extra
+# program per exec, where setsid costs one exec of its own on every command.
+# Elsewhere (or DROVER_AGENT_KILL=group) the command gets a process group of
+# its own: setsid (util-linux or busybox) where it is, else bash's job
+# control; else none, and a kill reaches the command's pid only.
+if [ "${DROVER_AGENT_KILL-}" != group ] && [ -r /proc/self/environ ] && command -v grep > /dev/null 2>&1; then group=marker
+elif command -v setsid > /dev/null 2>&1; then group=setsid
 elif [ -n "${BASH_VERSION-}" ]; then group=jobs
 else group=; fi
+unset DROVER_AGENT_KILL
 # Field files: $F1, $F2... A running exec still reads its script and stdin
 # from its own, so each exec flips F to the other set for the next requests.
 F=$work/f
-# The running exec: its waiter (our child) and the command's pid (= its group).
+# The running exec: its waiter (our child), the command's pid (= its group)
+# and its marker.
 waiter=
 job=
+mark=
 # stat's format (GNU and busybox -c, BSD -f): seven lines, mtime last.
 stat_c='mode=%a
 uid=%u
@@ -192,6 +200,7 @@ op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
     [ -p "$work/x.pid" ] || mkfifo "$work/x.pid" 2> "$work/err" || return 1
     : > "$work/x.meta"; : > "$work/x.kill"; : > "$work/x.end"
     printf 'DRV%s %s\n' "$PROTOCOL" "$token"
+    mark=$$.$token
     # The waiter's own stderr is not the channel's: bash reports its jobs
     # there ("Killed"). The command's stderr is fd 3.
     exec_waiter 2> /dev/null &
@@ -223,9 +232,10 @@ exec_waiter() {
 "; done < "$work/x.kill"
     # Members of the group still there: a daemon the task started, which may
     # hold the output. After a kill the other members die a moment after the
-    # command: then, and only then, a few short looks.
+    # command: then, and only then, a few short looks. A look for markers
+    # reads every process's environment, so it is made after a kill only.
     l_n=0
-    while [ -n "$group" ] && group_alive; do
+    while [ -n "$group" ] && { [ "$group" != marker ] || [ -s "$work/x.kill" ]; } && group_alive; do
         [ -s "$work/x.kill" ] && [ "$l_n" -lt 10 ] && sleep 0.02 2> /dev/null || { meta="${meta}lingering=1
 "; break; }
         l_n=$((l_n + 1))
@@ -257,6 +267,7 @@ exec_command() {
         set -- timeout "$timeout" "$@"
     fi
     [ "$group" != setsid ] || set -- setsid "$@"
+    [ "$group" != marker ] || export DROVER_EXEC="$mark"
     exec "$@"
 }
 
@@ -274,6 +285,13 @@ op_kill() { # signal (TERM or KILL): at once, no response; ignored when no exec 
 # setsid ran in between.
 signal_job() {
     printf 'killed=%s\n' "$1" > "$work/x.kill"
+    if [ "$group" = marker ]; then
+        # The pid first: it may not have its marker yet (it sets it just
+        # before it execs the command).
+        kill -"$1" "$job" 2> /dev/null
+        for s_p in $(marked); do s_p=${s_p#/proc/}; kill -"$1" "${s_p%/environ}" 2> /dev/null; done
+        return 0
+    fi
     kill -"$1" -"$job" 2> /dev/null && return 0
     kill -"$1" "$job" 2> /dev/null
     kill -"$1" -"$job" 2> /dev/null
@@ -288,6 +306,8 @@ exec_alive() { [ ! -s "$work/x.end" ] || group_alive; }
 # container without an init), so when it says yes and there is /proc, the
 # members' stat lines are read (builtins only) for one that is not a zombie.
 group_alive() {
+    # A zombie's environ reads empty: it does not count.
+    [ "$group" != marker ] || { [ -n "$(marked)" ]; return; }
     kill -0 -"$job" 2> /dev/null || return 1
     [ -r /proc/self/stat ] || return 0
     for g_f in /proc/[0-9]*/stat; do
@@ -298,6 +318,10 @@ group_alive() {
     done
     return 1
 }
+
+# marked: the /proc/PID/environ paths of the processes that carry the
+# running exec's marker (-z: NUL-separated entries, -x: the whole entry).
+marked() { grep -lszxF "DROVER_EXEC=$mark" /proc/[0-9]*/environ 2> /dev/null; }
 
 # stop_exec: at EOF (the controller is gone) or a stream out of step, a
 # running command gets TERM, and KILL when it is still there ~1 s later; the
@@ -701,6 +725,6 @@ serve() {
 
 # The agent's own functions: an argv exec forgets them, so `command -v`
 # finds only the host's programs.
-agent_functions="make_dirs keep_previous read_field fieldvar respond respond_file reset stat_meta stat_all sum_all meta_vars sha256_of op_exec exec_waiter exec_command exec_wait op_kill signal_job exec_alive group_alive stop_exec cleanup write_file op_write op_mkdir op_stat op_ensure ensure_state ensure_attrs mode_differs items_meta copy_lines op_put op_hello facts_probes facts_awk op_facts valid_count valid_token serve"
+agent_functions="make_dirs keep_previous read_field fieldvar respond respond_file reset stat_meta stat_all sum_all meta_vars sha256_of op_exec exec_waiter exec_command exec_wait op_kill signal_job exec_alive group_alive marked stop_exec cleanup write_file op_write op_mkdir op_stat op_ensure ensure_state ensure_attrs mode_differs items_meta copy_lines op_put op_hello facts_probes facts_awk op_facts valid_count valid_token serve"
 
 serve

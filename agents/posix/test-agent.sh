@@ -64,7 +64,7 @@ start_agent() {
     a=$dir/$1
     mkfifo "$a.in" "$a.out"
     # shellcheck disable=SC2086
-    ( PATH=${agent_path:-$PATH} TMPDIR=$dir/tmp; export PATH TMPDIR
+    ( PATH=${agent_path:-$PATH} TMPDIR=$dir/tmp DROVER_AGENT_KILL=${agent_kill-}; export PATH TMPDIR DROVER_AGENT_KILL
       $shell "$here/drover-agent.sh" < "$a.in" > "$a.out" 2> "$a.err"; echo $? > "$a.rc" ) &
     exec 3> "$a.in" 4< "$a.out"
     : > "$a.buf"
@@ -215,12 +215,14 @@ check "exec output streams before the command ends" "$(grep -q '^first$' "$a.buf
 receive
 check "streamed exec completes" "$([ "$rc" = 0 ] && [ "$(cat "$dir/r.out")" = "$(printf 'first\nsecond')" ]; echo $?)"
 
-# a daemon left running: lingering=1 (it redirects its output, as it must)
+# a daemon left running carries the exec's marker (and is not looked for
+# without a kill); the next exec has a marker of its own
 send exec "$(text daemon "sleep ${sl}9 > /dev/null 2>&1 & echo \$! > '$dir/daemon.pid'")" "$empty" "$empty" "$empty" "$empty"; receive
-check "lingering=1 for a daemon left in the group" "$([ "$rc" = 0 ] && meta lingering=1; echo $?)"
+daemon_mark=$(tr '\0' '\n' < "/proc/$(cat "$dir/daemon.pid")/environ" | grep '^DROVER_EXEC=')
+check "a daemon carries its exec's marker, no lingering= without a kill" "$([ "$rc" = 0 ] && [ -n "$daemon_mark" ] && ! grep -q lingering "$dir/r.meta"; echo $?)"
+send exec "$(text mark "printf %s \"\$DROVER_EXEC\" > '$dir/mark'")" "$empty" "$empty" "$empty" "$empty"; receive
+check "each exec has a marker of its own" "$([ "$rc" = 0 ] && [ -s "$dir/mark" ] && [ "DROVER_EXEC=$(cat "$dir/mark")" != "$daemon_mark" ]; echo $?)"
 kill "$(cat "$dir/daemon.pid")" 2>/dev/null
-send exec "$(text quiet 'true')" "$empty" "$empty" "$empty" "$empty"; receive
-check "no lingering= when nothing is left" "$([ "$rc" = 0 ] && ! grep -q lingering "$dir/r.meta"; echo $?)"
 
 # kill TERM reaches the command's children
 send exec "$(text tree "sh -c 'sleep ${sl}1 & sleep ${sl}2'")" "$empty" "$empty" "$empty" "$empty"
@@ -470,12 +472,32 @@ check "lost connection: earlier requests answered" "$([ "$ok" = "0 0 done 0" ] &
 check "lost connection: the cut request did nothing" "$([ "$agent_rc" = 2 ] && [ ! -e "$dir/lost-c" ] && [ "$(ls -A "$dir" | grep -c '\.drover\.')" = 0 ] && [ ! -s "$a.buf" ]; echo $?)"
 exec 4<&-
 
+# process groups instead of markers (DROVER_AGENT_KILL=group, as where
+# there is no /proc): a kill signals the group, a daemon left in it shows
+agent_kill=group; start_agent groups
+send exec "$(text daemon "sleep ${sl}9 > /dev/null 2>&1 & echo \$! > '$dir/daemon.pid'")" "$empty" "$empty" "$empty" "$empty"; receive
+check "groups: lingering=1 for a daemon left in the group" "$([ "$rc" = 0 ] && meta lingering=1; echo $?)"
+kill "$(cat "$dir/daemon.pid")" 2>/dev/null
+send exec "$(text quiet 'true')" "$empty" "$empty" "$empty" "$empty"; receive
+check "groups: no lingering= when nothing is left" "$([ "$rc" = 0 ] && ! grep -q lingering "$dir/r.meta"; echo $?)"
+send exec "$(text tree "sh -c 'sleep ${sl}1 & sleep ${sl}2'")" "$empty" "$empty" "$empty" "$empty"
+within 30 eval '[ "$(running "^[s]leep.${sl}[12]")" = 2 ]'
+exec_token=$token
+send_inline kill TERM
+receive "$exec_token"
+check "groups: kill TERM, no lingering=" "$([ "$rc" = 143 ] && meta killed=TERM && ! grep -q lingering "$dir/r.meta"; echo $?)"
+within 20 gone "^[s]leep.${sl}[12]"
+check "groups: kill TERM leaves no process of the group" "$?"
+close_agent
+check "groups: clean exit" "$agent_rc"
+exec 4<&-
+
 # without setsid on PATH: bash gets a group from job control; other shells
 # kill the command's pid, which still stops a single process
 mkdir "$dir/bin"
 for d in $(echo "$PATH" | tr ':' ' '); do [ -d "$d" ] && ln -s "$d"/* "$dir/bin/" 2>/dev/null; done
 rm -f "$dir/bin/setsid"
-agent_path=$dir/bin; start_agent nosetsid; agent_path=
+agent_path=$dir/bin; start_agent nosetsid; agent_path=; agent_kill=
 send exec "$(text n1 "echo started; exec sleep ${sl}7")" "$empty" "$empty" "$empty" "$empty"
 within 30 eval '[ "$(running "^[s]leep.${sl}7")" = 1 ]'
 exec_token=$token
