@@ -40,7 +40,7 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             pool = try DatabasePool(path: home + "/drover.sqlite", configuration: configuration)
-            try StoreSchema.migrator.migrate(pool)
+            try Self.migrate(pool, home: home)
             try pool.write { db in try Self.register(instanceID, db: db, now: Date()) }
         } catch let error as StoreError {
             throw error

@@ -1,21 +1,27 @@
-import DroverRuntime
 import ArgumentParser
-import DroverSSH
+import DroverCore
+import DroverEngine
+import DroverRuntime
+import DroverStore
 
 struct ExecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec",
-        abstract: "Run one command on hosts (like `ansible PATTERN -a CMD`).",
+        abstract: "Run one command on hosts (like `ansible PATTERN -a CMD`); recorded as a run.",
         discussion: """
             Several words after `--` are each quoted, so they reach the command literally \
             (as with Ansible's command module). One word is a shell command line: \
-            drover exec -i hosts all -- 'df -h | tail -1'. \
-            Exit code: 0 when every host ran it with rc 0, 2 when any failed, 4 when any was unreachable.
+            drover exec -i hosts all -- 'df -h | tail -1'. The command runs through the agent like a \
+            one-task playbook and is recorded in the store (drover runs, show, logs), so every command \
+            sent to hosts has an audit trail. It takes the hosts' locks like a run. \
+            Exit code: 0 when every host ran it with rc 0, 2 when any failed, 4 when any was unreachable \
+            (and none failed), 130 when cancelled.
             """
     )
 
     @OptionGroup var inventory: InventoryOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var control: RunControlOptions
 
     @Argument(help: "Host pattern.")
     var pattern: String
@@ -27,47 +33,41 @@ struct ExecCommand: AsyncParsableCommand {
         guard !command.isEmpty else { throw ValidationError("give the command after `--`, e.g. drover exec -i INV all -- uptime") }
     }
 
-    private var commandLine: String {
-        command.count == 1 ? command[0] : command.map(shellQuote).joined(separator: " ")
-    }
-
     func run() async throws {
         let hosts = try inventory.selectHosts(pattern)
-        let targets = try hosts.map { try SSHTarget(host: $0.name, vars: $0.vars, options: connection.settings) }
-        let line = commandLine
-        let clock = ContinuousClock()
-        let started = clock.now
-        var counts = (ok: 0, failed: 0, unreachable: 0)
-        await fanOut(targets, limit: connection.forks) { target in
-            do {
-                let ssh = try await SSHConnection.connect(to: target)
-                let result = try await ssh.exec(line)
-                await ssh.close()
-                return (target, Result<ExecResult, Error>.success(result))
-            } catch {
-                return (target, .failure(error))
-            }
-        } report: { (target: SSHTarget, outcome: Result<ExecResult, Error>) in
-            switch outcome {
-            case .success(let result):
-                let good = result.exitStatus == 0
-                if good { counts.ok += 1 } else { counts.failed += 1 }
-                let status = result.exitStatus.map { "rc=\($0)" } ?? "killed by SIG\(result.exitSignal ?? "?")"
-                Output.line("\(target.name) | \(good ? "CHANGED" : "FAILED") | \(status) >>")
-                Output.bytes(result.stdout)
-                if !result.stdout.isEmpty && result.stdout.last != 10 { Output.line("") }
-                if !result.stderr.isEmpty {
-                    Output.line("\(target.name) | stderr >>")
-                    Output.bytes(result.stderr)
-                    if result.stderr.last != 10 { Output.line("") }
-                }
-            case .failure(let error):
-                counts.unreachable += 1
-                Output.line("\(target.name) | UNREACHABLE! => \((error as? SSHError)?.message ?? "\(error)")")
-            }
+        let playbook: Playbook
+        do {
+            playbook = try AdHocPlaybook.make(pattern: pattern, command: command)
+        } catch let error as InputError {
+            throw ValidationError(error.description)
         }
-        Output.line("exec: \(counts.ok) ok, \(counts.failed) failed, \(counts.unreachable) unreachable of \(targets.count) host(s) in \(Output.seconds(clock.now - started))")
-        if counts.unreachable > 0 { throw ExitCode(4) }
-        if counts.failed > 0 { throw ExitCode(2) }
+        var options = RunOptions()
+        options.forks = connection.forks
+        options.cancellation = control.cancellation
+        if inventory.limit != nil { options.limit = Set(hosts.map(\.name)) }
+        let script: AgentScript
+        do { script = try AgentScript.locate() } catch let error as AgentError { throw ValidationError(error.message) }
+        var info = RunInfo(playbook: AdHocPlaybook.commandLine(command), playbookSHA256: "", inventory: inventory.inventory,
+                           limit: inventory.limit, extraVars: [:], checkMode: false)
+        info.kind = .exec
+        let request = RunRequest(playbook: playbook, inventory: try inventory.load(), options: options, info: info,
+                                 connector: SSHConnector(options: connection.settings), script: script,
+                                 locking: control.locking)
+        let (id, outcome) = try await RunLauncher.launch(request, console: AdHocConsole())
+        summarize(outcome, runID: id, hosts: hosts.count)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    private func summarize(_ outcome: RunOutcome, runID: Int64, hosts: Int) {
+        let stats = outcome.recap?.hosts.map(\.stats) ?? []
+        let failed = stats.filter { $0.failed > 0 }.count
+        let unreachable = stats.filter { $0.unreachable > 0 && $0.failed == 0 }.count
+        let ok = stats.filter { $0.failed == 0 && $0.unreachable == 0 && $0.cancelled == 0 }.count
+        Output.line("exec: \(ok) ok, \(failed) failed, \(unreachable) unreachable of \(hosts) host(s) in \(Output.seconds(outcome.duration))")
+        if outcome.status == .cancelled {
+            Output.line("run \(runID) cancelled after \(Output.seconds(outcome.duration))")
+        } else {
+            Output.line("recorded as run \(runID): `drover show \(runID)`")
+        }
     }
 }

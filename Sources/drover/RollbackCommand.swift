@@ -32,6 +32,7 @@ struct RollbackCommand: AsyncParsableCommand {
     var force = false
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var control: RunControlOptions
 
     func run() async throws {
         let store = try await StoreOptions.open()
@@ -67,18 +68,16 @@ struct RollbackCommand: AsyncParsableCommand {
         var info = RunInfo(playbook: summary.playbook, playbookSHA256: "", inventory: sources, limit: limit, extraVars: [:], checkMode: check)
         info.kind = .rollback
         info.parentRunID = runID
-        let console = ConsoleObserver(json: false, verbosity: 0, diff: false)
-        let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
-        var runner = RollbackRunner(journals: selected, inventory: loaded, connector: SSHConnector(options: connection.settings),
-                                    script: script, observer: recorder,
-                                    title: check ? "rollback of run \(runID) (check)" : "rollback of run \(runID)")
-        runner.checkMode = check
-        runner.force = force
-        runner.forks = connection.forks
-        let recap = await runner.run()
-        await recorder.finish(status: recap.status, recap: recap)
-        if !check && recap.exitCode == 0 && limit == nil { try await store.markRolledBack(runID, by: recorder.runID) }
-        Output.line("rollback recorded as run \(recorder.runID)")
-        if recap.exitCode != 0 { throw ExitCode(recap.exitCode) }
+        var options = RunOptions()
+        options.checkMode = check
+        options.forks = connection.forks
+        options.cancellation = control.cancellation
+        let work = RollbackWork(undoing: runID, journals: selected, force: force, wholeRun: limit == nil)
+        let request = RunRequest(work: .rollback(work), inventory: loaded, options: options, info: info,
+                                 connector: SSHConnector(options: connection.settings), script: script, locking: control.locking)
+        let (id, outcome) = try await RunLauncher.launch(request, console: ConsoleObserver(json: false, verbosity: 0, diff: false))
+        if outcome.status == .cancelled { Output.line("run \(id) cancelled after \(Output.seconds(outcome.duration))") }
+        Output.line("rollback\(check ? " check" : "") recorded as run \(id)")
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

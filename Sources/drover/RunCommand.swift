@@ -54,15 +54,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "List the tags in use.")
     var listTags = false
 
-    @Option(help: "Seconds a cancelled run's commands get to stop before they are killed.")
-    var cancelGrace: Int = 10
-
-    @Option(help: "When another run holds a host, wait this long for it (e.g. 60s, 5m) instead of failing at once.")
-    var waitLock: LockWait?
+    @OptionGroup var control: RunControlOptions
 
     func validate() throws {
         if step && json { throw ValidationError("--step asks on the terminal; it cannot be combined with --json") }
-        if cancelGrace < 0 { throw ValidationError("--cancel-grace takes a number of seconds, 0 or more") }
     }
 
     /// ansible-playbook exits 1 for mistakes found before anything ran.
@@ -95,7 +90,7 @@ struct RunCommand: AsyncParsableCommand {
         options.skipTags = Set(skipTags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         options.extraVars = try playbook.extraVariables()
         options.startAtTask = startAtTask
-        options.cancellation = RunCancellation(grace: .seconds(cancelGrace))
+        options.cancellation = control.cancellation
         if step {
             let prompt = StepPrompt()
             options.stepPrompt = { await prompt.ask($0) }
@@ -115,16 +110,9 @@ struct RunCommand: AsyncParsableCommand {
                            inventory: inventory.inventory, limit: inventory.limit, extraVars: options.extraVars, checkMode: check)
         let request = RunRequest(playbook: parsed, inventory: loaded, options: options, info: info,
                                  connector: SSHConnector(options: connection.settings), script: script,
-                                 locking: waitLock.map { .wait(.seconds($0.seconds)) } ?? .failAtOnce)
-        let service = RunService(store: try await StoreOptions.open())
-        let signals = InterruptSignals(cancelling: options.cancellation) { Output.line("\n\($0)") }
-        defer { signals.restore() }
-        let handle = try await service.start(request)
-        // The console is one subscriber of the run; its buffer is large, as a terminal keeps up.
-        let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
-        await console.consume(handle.events(buffer: 1 << 16))
-        let outcome = await handle.outcome
-        try report(outcome, runID: handle.id)
+                                 locking: control.locking)
+        let (id, outcome) = try await RunLauncher.launch(request, console: ConsoleObserver(json: json, verbosity: verbose, diff: diff))
+        try report(outcome, runID: id)
     }
 
     private func report(_ outcome: RunOutcome, runID: Int64) throws {

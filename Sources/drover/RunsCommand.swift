@@ -49,7 +49,12 @@ struct RunsCommand: ParsableCommand {
         Output.line("ID     STARTED              DURATION  STATUS       HOSTS  FAILED  CHANGED  PLAYBOOK")
         for run in runs {
             let duration = run.endedAt.map { Output.seconds(.milliseconds(Int($0.timeIntervalSince(run.startedAt) * 1000))) } ?? "-"
-            let kind = run.kind == .rollback ? " (rollback of \(run.parentRunID ?? 0))" : run.checkMode ? " (check)" : ""
+            let check = run.checkMode ? "check" : ""
+            let kind = switch run.kind {
+            case .rollback: " (rollback of \(run.parentRunID ?? 0)\(check.isEmpty ? "" : ", check"))"
+            case .exec: " (exec\(check.isEmpty ? "" : ", check"))"
+            case .run: check.isEmpty ? "" : " (check)"
+            }
             Output.line(String(run.id).padding(toLength: 7, withPad: " ", startingAt: 0)
                 + Period.format(run.startedAt).padding(toLength: 21, withPad: " ", startingAt: 0)
                 + duration.padding(toLength: 10, withPad: " ", startingAt: 0)

@@ -47,6 +47,43 @@ struct CommandLineTests {
         #expect(failed.output.contains("exec: 0 ok, 2 failed, 0 unreachable of 2 host(s)"))
     }
 
+    @Test("exec is recorded as a run: listed with its command, its output in logs")
+    func execRecorded() async throws {
+        let marker = "exec-audit-\(UInt32.random(in: 0...UInt32.max))"
+        let result = try await Self.drover(["exec", "-i", TestHosts.path("inventory"), "h5", "--", "echo \(marker)"])
+        #expect(result.status == 0, "\(result.output)")
+        let recorded = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("recorded as run ") })
+        let id = String(recorded.dropFirst("recorded as run ".count).prefix { $0.isNumber })
+        let runs = try await Self.drover(["runs"])
+        #expect(runs.output.split(separator: "\n").contains { $0.hasPrefix("\(id) ") && $0.contains("echo \(marker) (exec)") }, "\(runs.output)")
+        let logs = try await Self.drover(["logs", id])
+        #expect(logs.output.contains(marker), "\(logs.output)")
+    }
+
+    @Test("rollback runs through the CLI: a --check rollback is listed as a check, the real one undoes the run and marks it")
+    func rollbackRecorded() async throws {
+        let dir = try scratchDirectory("cli-rollback")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "- hosts: h6\n  gather_facts: false\n  tasks:\n    - copy: { content: made, dest: \(dir)/made }\n"
+            .write(toFile: "\(dir)/play.yml", atomically: true, encoding: .utf8)
+        let recordedID = { (output: String, prefix: String) in
+            output.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count).prefix { $0.isNumber }) } ?? "?"
+        }
+        let played = try await Self.drover(["run", "\(dir)/play.yml", "-i", TestHosts.path("inventory")])
+        #expect(played.status == 0, "\(played.output)")
+        let runID = recordedID(played.output, "run ")
+        let checked = try await Self.drover(["rollback", runID, "--check"])
+        #expect(checked.status == 0, "\(checked.output)")
+        let checkID = recordedID(checked.output, "rollback check recorded as run ")
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/made"))
+        let undone = try await Self.drover(["rollback", runID])
+        #expect(undone.status == 0, "\(undone.output)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/made"))
+        let runs = try await Self.drover(["runs"]).output.split(separator: "\n")
+        #expect(runs.contains { $0.hasPrefix("\(checkID) ") && $0.hasSuffix("(rollback of \(runID), check)") }, "\(runs)")
+        #expect(runs.contains { $0.hasPrefix("\(runID) ") && $0.contains("rolled_back") }, "\(runs)")
+    }
+
     @Test("run --list-hosts/--list-tasks/--list-tags prints what ansible-playbook printed",
           arguments: ["site", "upgrade-web"])
     func listings(playbook: String) async throws {

@@ -135,4 +135,36 @@ struct RollbackRunTests {
         #expect(failures.contains { ($0.result.dictionary["msg"]?.text ?? "").contains("changed since the run") })
         #expect(harness.file("h17/etc/app.conf") == "edited again\n")
     }
+
+    @Test("--check predicts what the rollback does: a file refused once stays refused for every later action on it")
+    func checkMatchesRollback() async throws {
+        let harness = try PlaybookHarness("rollback-check", hosts: [16])
+        let store = try Store(home: try scratchDirectory("rollback-check-store"))
+        try FileManager.default.createDirectory(atPath: "\(harness.directory)/h16", withIntermediateDirectories: true)
+        let twice = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - copy: { content: "v1\\n", dest: "{{ work }}/twice" }
+                - copy: { content: "v2\\n", dest: "{{ work }}/twice" }
+            """
+        let info = RunInfo(playbook: "twice.yml", playbookSHA256: "", inventory: [], limit: nil, extraVars: [:], checkMode: false)
+        var started: RunRecorder?
+        let (recap, _) = try await harness.run(twice) { collecting in
+            let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: collecting)
+            started = recorder
+            return recorder
+        }
+        let recorder = try #require(started)
+        await recorder.finish(status: recap.status, recap: recap)
+        try "changed by another run\n".write(toFile: "\(harness.directory)/h16/twice", atomically: true, encoding: .utf8)
+
+        let outcomes = { (observer: CollectingObserver) async in await observer.reports.map { "\($0.item ?? "") \($0.status)" } }
+        let (_, checked) = try await rollBack(recorder.runID, harness, store, check: true)
+        let (_, real) = try await rollBack(recorder.runID, harness, store)
+        let predicted = await outcomes(checked), happened = await outcomes(real)
+        #expect(predicted.count == 2)
+        #expect(predicted == happened)
+        #expect(harness.file("h16/twice") == "changed by another run\n")
+    }
 }

@@ -10,6 +10,9 @@ public struct PlaybookParser {
     public var extraVariableNames: Set<String>
     /// Directories searched for roles after `roles/` beside the playbook.
     public var rolesPath: [String]
+    /// Playbooks held in memory by path (an ad hoc command's one-task
+    /// playbook); read before the file system.
+    public var sources: [String: String] = [:]
 
     public init(extraVariableNames: Set<String> = [], rolesPath: [String] = []) {
         self.extraVariableNames = extraVariableNames
@@ -32,6 +35,7 @@ public struct PlaybookParser {
     }
 
     func load(_ path: String, from location: SourceLocation?) throws -> Node? {
+        if let source = sources[path] { return try YAML.compose(source, file: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(.fileNotFound, "cannot read \(path): check the path (relative paths start at the file that names them)", at: location)
         }

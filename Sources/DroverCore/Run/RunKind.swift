@@ -4,4 +4,7 @@ public enum RunKind: String, Sendable, Codable, CaseIterable {
     case run
     /// The undoing of an earlier run (`drover rollback`).
     case rollback
+    /// One command on hosts (`drover exec`), run and recorded as a
+    /// one-task playbook, so that every command sent has an audit trail.
+    case exec
 }

@@ -15,6 +15,8 @@ public struct RollbackRunner: Sendable {
     public var checkMode = false
     public var force = false
     public var forks = 50
+    /// Once cancelled, no host starts and no further action is taken.
+    public var cancellation = RunCancellation()
     public var title: String
     /// A rollback is one step, not a playbook task: play 0, step 1.
     public static let stepID = TaskID(play: 0, path: [1])
@@ -55,7 +57,7 @@ public struct RollbackRunner: Sendable {
             }
             for await (host, hostStats) in group {
                 stats[host] = hostStats
-                if let host = pending.next() { group.addTask { (host, await rollBack(host, pool: pool)) } }
+                if !cancellation.isCancelled, let host = pending.next() { group.addTask { (host, await rollBack(host, pool: pool)) } }
             }
         }
         return stats
@@ -75,11 +77,13 @@ public struct RollbackRunner: Sendable {
         }
         // In check mode nothing changes, so a path an earlier action "restored"
         // still holds the run's later content: its drift check is skipped.
+        // Only a path an action would change counts: where one is refused,
+        // the real rollback leaves the file as it is, and so must the check.
         var touched = Set<String>()
-        for action in actions {
+        for action in actions where !cancellation.isCancelled {
             do {
                 let (status, message, undo) = try await perform(action, agent: agent, simulated: touched)
-                if let path = action.path { touched.insert(path) }
+                if status == .changed, let path = action.path { touched.insert(path) }
                 switch status {
                 case .changed: stats.ok += 1; stats.changed += 1
                 case .failed: stats.failed += 1

@@ -176,7 +176,7 @@ extension PlayRunner {
             case .maxFailPercentage(let failed, let of, let limit):
                 await observer.message("max_fail_percentage \(limit)% exceeded (\(failed) of \(of) hosts failed): the run stops")
             case .allHostsFailed:
-                await observer.message("NO MORE HOSTS LEFT")
+                await observer.message(PlaybookRunner.noMoreHostsLeft)
             }
         }
     }

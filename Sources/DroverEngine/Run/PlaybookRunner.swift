@@ -5,6 +5,9 @@ import OrderedCollections
 /// Runs a parsed playbook's plays in order against an inventory and
 /// returns the recap. Nothing touches a host before the playbook parsed.
 public struct PlaybookRunner: Sendable {
+    /// ansible-playbook's words when every host of a play has failed.
+    public static let noMoreHostsLeft = "NO MORE HOSTS LEFT"
+
     public let playbook: Playbook
     public let inventory: Inventory
     public let options: RunOptions

@@ -37,8 +37,15 @@ struct RunExecution: Sendable {
     }
 
     private func engine(_ base: RunOutcome) async -> RunOutcome {
+        switch request.work {
+        case .playbook(let playbook): return await play(playbook, base)
+        case .rollback(let work): return await rollBack(work, base)
+        }
+    }
+
+    private func play(_ playbook: Playbook, _ base: RunOutcome) async -> RunOutcome {
         var outcome = base
-        let runner = PlaybookRunner(playbook: request.playbook, inventory: request.inventory, options: request.options,
+        let runner = PlaybookRunner(playbook: playbook, inventory: request.inventory, options: request.options,
                                     connector: request.connector, script: request.script, observer: recorder)
         do {
             let recap = try await runner.run()
@@ -54,10 +61,34 @@ struct RunExecution: Sendable {
         return outcome
     }
 
-    /// Every host a play of the run may change (its patterns, limited).
+    private func rollBack(_ work: RollbackWork, _ base: RunOutcome) async -> RunOutcome {
+        var outcome = base
+        var runner = RollbackRunner(journals: work.journals, inventory: request.inventory, connector: request.connector,
+                                    script: request.script, observer: recorder,
+                                    title: "rollback of run \(work.undoing)\(request.options.checkMode ? " (check)" : "")")
+        runner.checkMode = request.options.checkMode
+        runner.force = work.force
+        runner.forks = request.options.forks
+        runner.cancellation = request.options.cancellation
+        let recap = await runner.run()
+        outcome.recap = recap
+        outcome.status = recap.status
+        if !request.options.checkMode && recap.exitCode == 0 && work.wholeRun && outcome.status == .succeeded {
+            try? await store.markRolledBack(work.undoing, by: runID)
+        }
+        return outcome
+    }
+
+    /// Every host the run may change: its plays' patterns (limited), or
+    /// the hosts of the journals it undoes.
     private func targetHosts() -> [String] {
+        let playbook: Playbook
+        switch request.work {
+        case .playbook(let played): playbook = played
+        case .rollback(let work): return work.journals.keys.sorted()
+        }
         var hosts = Set<String>()
-        for play in request.playbook.plays {
+        for play in playbook.plays {
             guard var selected = try? HostPattern.resolve(play.hosts, in: request.inventory) else { continue }
             if let limit = request.options.limit { selected = selected.filter(limit.contains) }
             hosts.formUnion(selected)

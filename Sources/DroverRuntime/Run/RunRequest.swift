@@ -6,7 +6,7 @@ import Foundation
 /// Everything one run needs, from whoever starts it (the CLI, the server):
 /// already parsed and validated, so nothing about it can fail on a host.
 public struct RunRequest: Sendable {
-    public var playbook: Playbook
+    public var work: RunWork
     public var inventory: Inventory
     public var options: RunOptions
     /// What the store records about the run (playbook, inventory, user…).
@@ -22,7 +22,14 @@ public struct RunRequest: Sendable {
     public init(playbook: Playbook, inventory: Inventory, options: RunOptions, info: RunInfo,
                 connector: any HostConnector, script: AgentScript, locking: HostLocking = .failAtOnce,
                 observers: [any RunObserver] = []) {
-        self.playbook = playbook
+        self.init(work: .playbook(playbook), inventory: inventory, options: options, info: info,
+                  connector: connector, script: script, locking: locking, observers: observers)
+    }
+
+    public init(work: RunWork, inventory: Inventory, options: RunOptions, info: RunInfo,
+                connector: any HostConnector, script: AgentScript, locking: HostLocking = .failAtOnce,
+                observers: [any RunObserver] = []) {
+        self.work = work
         self.inventory = inventory
         self.options = options
         self.info = info
