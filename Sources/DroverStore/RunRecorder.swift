@@ -150,12 +150,7 @@ public actor RunRecorder: RunObserver {
         let hosts = recap.hosts.map { ($0.name, $0.stats) }
         do {
             try await store.pool.write { db in
-                for (host, s) in hosts {
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO run_hosts (run_id, host, ok, changed, unreachable, failed, skipped, rescued, ignored, cancelled)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [id, host, s.ok, s.changed, s.unreachable, s.failed, s.skipped, s.rescued, s.ignored, s.cancelled])
-                }
+                for (host, stats) in hosts { try Store.writeHostStats(db, run: id, host: host, stats) }
             }
         } catch {
             await next.message("warning: the run's recap could not be recorded: \(error)")

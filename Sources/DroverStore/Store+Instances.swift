@@ -75,11 +75,28 @@ extension Store {
                 abandoned = host == here && (!isAlive(pid) || pid == getpid())
             }
             guard abandoned else { continue }
-            try db.execute(sql: "UPDATE runs SET status = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ?",
-                           arguments: [RunStatus.interrupted.rawValue, now, row["id"] as Int64])
+            try recoverRecap(db, run: row["id"], lastBeat: row["heartbeat_at"], now: now)
             count += 1
         }
         return count
+    }
+
+    /// Ends an abandoned run as interrupted with what it did: its end is its
+    /// last sign of life (a result or its controller's heartbeat, not the
+    /// moment it is found), and its hosts' counts come from its results.
+    private static func recoverRecap(_ db: Database, run: Int64, lastBeat: Date?, now: Date) throws {
+        let lastResult = try Date.fetchOne(db, sql: "SELECT MAX(ended_at) FROM task_results WHERE run_id = ?", arguments: [run])
+        let started = try Date.fetchOne(db, sql: "SELECT started_at FROM runs WHERE id = ?", arguments: [run]) ?? now
+        let end = min(now, [lastResult, lastBeat, started].compactMap { $0 }.max() ?? now)
+        try db.execute(sql: "UPDATE runs SET status = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ?",
+                       arguments: [RunStatus.interrupted.rawValue, end, run])
+        guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_hosts WHERE run_id = ?", arguments: [run]) == 0 else { return }
+        let results = try Row.fetchAll(db, sql: "SELECT host, task_index, status, ignored, rescued FROM task_results WHERE run_id = ?",
+                                       arguments: [run]).map { row in
+            RecoveredStats.Result(host: row["host"], taskIndex: row["task_index"], status: taskStatus(row["status"]),
+                                  ignored: row["ignored"], rescued: row["rescued"])
+        }
+        for (host, stats) in RecoveredStats.stats(results) { try writeHostStats(db, run: run, host: host, stats) }
     }
 
     /// Whether a process with this pid exists on this machine.
