@@ -134,8 +134,11 @@ public struct AgentClient: Sendable {
         return r.rc == 0 ? r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
+    /// The host's raw facts: those the agent's start brought, the first
+    /// time (no round trip of their own), else a `facts` request.
     public func facts() async throws -> String {
-        try await call("facts").stdoutText
+        if let facts = transport.takeHelloFacts() { return facts }
+        return try await call("facts").stdoutText
     }
 
     func check(_ response: AgentResponse, _ what: String) throws {
@@ -145,11 +148,13 @@ public struct AgentClient: Sendable {
         }
     }
 
-    static func checkHello(_ frame: [UInt8], token: String, host: String) throws {
+    @discardableResult
+    static func checkHello(_ frame: [UInt8], token: String, host: String) throws -> AgentResponse {
         guard let response = AgentFrame.parseResponse(frame, token: token), response.meta["protocol"] == String(AgentFrame.version) else {
             throw AgentError(.startFailed, host: host,
                 "the agent did not answer the protocol \(AgentFrame.version) handshake: \(String(decoding: frame.prefix(200), as: UTF8.self))")
         }
+        return response
     }
 }
 

@@ -6,6 +6,16 @@ public struct AgentScript: Sendable {
     public let path: String
     public let bytes: [UInt8]
     public let sha256: String
+    /// The fields of the `hello` the agent start sends: `facts` when the
+    /// first task gathers them, so they come with the start's round trips.
+    public private(set) var helloFields: [[UInt8]] = []
+
+    /// This script, started with a hello that asks for the host's facts.
+    public func gatheringFacts() -> AgentScript {
+        var script = self
+        script.helloFields = [Array("facts".utf8)]
+        return script
+    }
 
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -14,11 +14,16 @@ public protocol AgentTransport: Sendable {
     func close() async
     /// Network round trips its start took (channel, command, handshake, upload).
     var startRoundTrips: Int { get }
+    /// The facts its start brought (`AgentScript.gatheringFacts`), once.
+    func takeHelloFacts() -> String?
 }
 
 extension AgentTransport {
     /// Local and in-memory agents start without a network.
     public var startRoundTrips: Int { 0 }
+
+    /// Local and in-memory agents ask for facts when they are needed.
+    public func takeHelloFacts() -> String? { nil }
 
     /// One exchange whose response is one frame on stdout.
     public func roundTrip(_ request: [UInt8], timeout: Duration?,

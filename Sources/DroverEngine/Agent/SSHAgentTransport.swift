@@ -8,6 +8,10 @@ public struct SSHAgentTransport: AgentTransport {
     /// one more to upload the agent.
     public private(set) var startRoundTrips = 2
     public var hostName: String { connection.target.name }
+    /// The facts the start's hello brought, until the first `facts` call.
+    let helloFacts = HelloFacts()
+
+    public func takeHelloFacts() -> String? { helloFacts.take() }
 
     /// Starts the agent (uploading it into the host's cache first if it is
     /// not there) and checks the protocol handshake.
@@ -18,16 +22,17 @@ public struct SSHAgentTransport: AgentTransport {
             var token = AgentFrame.newToken()
             // The hello rides behind the exec request: channel, then command and hello, two round trips.
             let id = try await connection.startProcess(AgentLaunch.remoteCommand(script: script, become: become),
-                                                       initialInput: AgentFrame.request("hello", [], token: token))
+                                                       initialInput: AgentFrame.request("hello", script.helloFields, token: token))
             var transport = SSHAgentTransport(connection: connection, process: id)
             let start = try await connection.exchange(id, request: [], timeout: timeout, decoder: AgentStartDecoder())
             var hello = start.frame
             if start.needsUpload {
                 transport.startRoundTrips += 1
                 token = AgentFrame.newToken()
-                hello = try await transport.roundTrip(script.bytes + AgentFrame.request("hello", [], token: token), timeout: timeout)
+                hello = try await transport.roundTrip(script.bytes + AgentFrame.request("hello", script.helloFields, token: token), timeout: timeout)
             }
-            try AgentClient.checkHello(hello, token: token, host: host)
+            let answer = try AgentClient.checkHello(hello, token: token, host: host)
+            if !script.helloFields.isEmpty { transport.helloFacts.keep(answer.stdoutText) }
             return transport
         } catch let error as SSHError {
             throw AgentError(error.isUnreachable ? .unreachable : .startFailed, host: host,

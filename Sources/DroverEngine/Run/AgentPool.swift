@@ -28,11 +28,14 @@ actor AgentPool {
     }
 
     /// The host's agent, started on first use; `counter` pays for a start.
+    /// The host's agent, started on first use; `gatheringFacts` when the
+    /// task that starts it gathers facts (they come with its hello).
     func agent(for host: String, variables: [String: Value], become: BecomeSpec?,
-               counter: RoundTripCounter? = nil) async throws -> AgentClient {
+               counter: RoundTripCounter? = nil, gatheringFacts: Bool = false) async throws -> AgentClient {
         let key = Key(host: host, become: become)
         if let existing = agents[key] { return try await existing.value }
-        let connector = self.connector, script = self.script, cancellation = self.cancellation
+        let connector = self.connector, cancellation = self.cancellation
+        let script = gatheringFacts ? self.script.gatheringFacts() : self.script
         let task = Swift.Task<AgentClient, any Error> {
             let connection = variables["ansible_connection"]?.text
             let isLocal = connection == "local"

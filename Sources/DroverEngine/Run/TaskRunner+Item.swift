@@ -162,7 +162,8 @@ extension TaskRunner {
         if let user = try keyword("remote_user", inv, variables)?.text, hostVars["ansible_user"] == nil {
             hostVars["ansible_user"] = .string(user)
         }
-        return try await inv.pool.agent(for: target, variables: hostVars, become: become, counter: counter)
+        return try await inv.pool.agent(for: target, variables: hostVars, become: become, counter: counter,
+                                        gatheringFacts: inv.task.module == "setup")
     }
 
     static func environment(_ inv: TaskInvocation, _ variables: RunVariables) throws -> [(String, String)] {
