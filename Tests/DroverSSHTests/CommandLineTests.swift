@@ -5,10 +5,7 @@ import Testing
 /// Runs the real `drover` binary against the test hosts' generated inventory.
 @Suite("drover ping and exec")
 struct CommandLineTests {
-    static var drover: String {
-        // The test bundle and the executable are built into the same folder.
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drover").path
-    }
+    static var drover: String { droverExecutable }
 
     static func drover(_ arguments: [String]) async throws -> ProcessResult {
         try await run(drover, arguments)
