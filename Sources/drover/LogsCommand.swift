@@ -10,7 +10,7 @@ struct LogsCommand: ParsableCommand {
             The bytes go to stdout exactly as recorded, nothing added. When several results match, a line \
             `==> [host] task <==` goes to stderr before each one, so `drover logs RUN > file` keeps only the output. \
             Results that recorded no stream (most modules other than command/shell, and no_log tasks) are left out. \
-            Exit status: 0, or 64 when the run, host or task is not in the store.
+            Exit status: 0, or 1 when the run, host or task is not in the store.
             """
     )
 
@@ -39,12 +39,7 @@ struct LogsCommand: ParsableCommand {
             try printCollected(store)
             return
         }
-        let entries: [LogEntry]
-        do {
-            entries = try store.logs(runID, LogSelection(host: host, task: task, stderr: stderr))
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        let entries = try store.logs(runID, LogSelection(host: host, task: task, stderr: stderr))
         let stream = stderr ? "stderr" : "stdout"
         let recorded = entries.filter(\.recorded)
         if recorded.isEmpty {
@@ -59,11 +54,7 @@ struct LogsCommand: ParsableCommand {
 
     /// Collected logs: exact bytes on stdout, a `==> [host] source <==` line on stderr before each.
     private func printCollected(_ store: Store) throws {
-        do {
-            _ = try store.run(runID)
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        _ = try store.run(runID)
         let logs = try store.collectedLogs(runID, host: host)
         if logs.isEmpty {
             FileHandle.standardError.write(Data("run \(runID) collected no logs\(host.map { " from \($0)" } ?? "")\n".utf8))

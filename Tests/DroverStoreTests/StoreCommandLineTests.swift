@@ -69,7 +69,7 @@ struct StoreCommandLineTests {
         #expect(both.stdout == Array("out h19\nline 2out h20\nline 2".utf8))
         let merged = try await drover(["logs", "1", "--task", "say"])
         #expect(merged.output.contains("==> [h19] say <=="))
-        #expect(try await drover(["logs", "1", "--task", "nosuch"]).status == 64)
+        #expect(try await drover(["logs", "1", "--task", "nosuch"]).status == 1)
 
         let diff = try await drover(["diff", "1", "2"])
         #expect(diff.status == 1, "\(diff.output)")
