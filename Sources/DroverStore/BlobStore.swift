@@ -3,7 +3,8 @@ import Dispatch
 import Foundation
 
 /// Content-addressed files: `blobs/ab/abcdef…` named by SHA-256, written
-/// once (temp file + rename), so equal payloads are stored once.
+/// once (temp file + rename), so equal payloads are stored once. Folders
+/// 0700, files 0600 (`StorePermissions`).
 struct BlobStore: Sendable {
     let directory: String
 
@@ -19,9 +20,10 @@ struct BlobStore: Sendable {
     func write(_ bytes: [UInt8], as digest: String) throws {
         let folder = "\(directory)/\(digest.prefix(2))"
         let path = "\(folder)/\(digest)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try StorePermissions.makeDirectory(folder)
         let temp = "\(path).tmp.\(getpid()).\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temp, contents: Data(bytes)) else {
+        guard StorePermissions.writeFile(bytes, to: temp) else {
+            unlink(temp)
             throw StoreError(.cannotOpen, "cannot write a blob in \(folder): check free space and permissions")
         }
         guard rename(temp, path) == 0 else {

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// Drover's run history: one SQLite file (WAL) in `DROVER_HOME`, beside a
-/// content-addressed blob directory for large payloads.
+/// Drover's run history: one SQLite file (WAL) in its home directory
+/// (`StoreLocation`), beside a content-addressed blob directory for large
+/// payloads. Only its owner can read it (`StorePermissions`).
 ///
 /// Share one `Store` per process: it holds the process's one
 /// `DatabasePool` (SQLite wants a single writer connection per process)
@@ -18,22 +19,26 @@ public final class Store: Sendable {
     /// This controller's identity: the runs it records carry it, its
     /// heartbeat in `instances` says it is alive.
     public let instanceID: UUID
+    /// What opening took away group and other access from (paths relative
+    /// to `home`, "." for `home` itself) in a store an older drover left
+    /// readable; empty for a new store. The command line tells the user.
+    public let tightened: [String]
     let pool: DatabasePool
     let blobs: BlobStore
 
-    /// `DROVER_HOME`, else `~/.local/share/drover`.
-    public static var defaultHome: String {
-        if let home = ProcessInfo.processInfo.environment["DROVER_HOME"], !home.isEmpty { return home }
-        return FileManager.default.homeDirectoryForCurrentUser.path + "/.local/share/drover"
-    }
-
     /// Opens (creating or migrating) the store and registers this process
     /// as a controller instance. Blocks: from async code use `open(home:)`.
-    public init(home: String = Store.defaultHome, instanceID: UUID = UUID()) throws {
+    public init(home: String, instanceID: UUID = UUID()) throws {
         self.home = home
         self.instanceID = instanceID
         do {
-            try FileManager.default.createDirectory(atPath: home + "/blobs", withIntermediateDirectories: true)
+            try StorePermissions.makeDirectory(home)
+            try StorePermissions.makeDirectory(home + "/blobs")
+            let existed = FileManager.default.fileExists(atPath: home + "/drover.sqlite")
+            let changed = StorePermissions.tighten(home: home)
+            // A new store in a directory the user made exposed nothing yet: no news.
+            tightened = existed ? changed : []
+            try StorePermissions.makeFile(home + "/drover.sqlite")
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
@@ -52,7 +57,7 @@ public final class Store: Sendable {
 
     /// `init` on a thread of its own, so opening (and migrating) never
     /// blocks the cooperative pool.
-    public static func open(home: String = Store.defaultHome, instanceID: UUID = UUID()) async throws -> Store {
+    public static func open(home: String, instanceID: UUID = UUID()) async throws -> Store {
         try await BlobStore.offThePool { try Store(home: home, instanceID: instanceID) }
     }
 }

@@ -16,14 +16,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try playbook.parse()
-        var loaded: Inventory?
-        do {
-            loaded = inventory.isEmpty ? nil : try Inventory.load(inventory)
-            if loaded != nil {
-                try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded!, besidePlaybook: true)
-            }
-        } catch let error as InputError {
-            throw ValidationError(error.description)
+        var loaded = inventory.isEmpty ? nil : try Inventory.load(inventory)
+        if loaded != nil {
+            try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded!, besidePlaybook: true)
         }
         var taskCount = 0
         for (index, play) in parsed.plays.enumerated() {
@@ -34,7 +29,7 @@ struct CheckCommand: ParsableCommand {
                 do {
                     line += ", \(try HostPattern.resolve(play.hosts, in: loaded).count) host(s)"
                 } catch let error as InputError {
-                    throw ValidationError("\(play.location): \(error.message)")
+                    throw CommandFailure("\(play.location): \(error.message)")
                 }
             }
             Output.line(line)
@@ -45,7 +40,7 @@ struct CheckCommand: ParsableCommand {
                 Output.line("play #\(play): variables not checked (it includes files or variables at run time)")
             }
             if !errors.isEmpty {
-                throw ValidationError(errors.map(\.description).joined(separator: "\n"))
+                throw CommandFailure(errors.map(\.description).joined(separator: "\n"))
             }
         } else {
             Output.line("variables not checked: give the inventory with -i to check them too")

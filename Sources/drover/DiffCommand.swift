@@ -1,5 +1,6 @@
 import ArgumentParser
 import DroverStore
+import Foundation
 
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,7 @@ struct DiffCommand: ParsableCommand {
             Results are matched by host name and by task title (with loop item and occurrence). Printed in order: \
             new failures, fixed failures, other status changes, changed stdout (a short unified diff), tasks only \
             in one run, hosts only in one run. Exit status like diff(1): 0 when nothing differs, 1 when something \
-            does, 64 when a run is not in the store.
+            does, 2 on an error (a run not in the store).
             """
     )
 
@@ -23,12 +24,13 @@ struct DiffCommand: ParsableCommand {
     var diffLines = 20
 
     func run() throws {
-        let store = try StoreOptions.open()
         let diff: RunDiff
         do {
-            diff = try store.diff(runA, runB, maxDiffLines: diffLines)
+            diff = try StoreOptions.open().diff(runA, runB, maxDiffLines: diffLines)
         } catch let error as StoreError {
-            throw ValidationError(error.message)
+            // 1 says the runs differ, so an error is 2, as in diff(1).
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode(2)
         }
         for line in diff.lines { Output.line(line) }
         if !diff.isEmpty { throw ExitCode(1) }

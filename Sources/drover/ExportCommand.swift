@@ -29,22 +29,18 @@ struct ExportCommand: ParsableCommand {
         var handle = FileHandle.standardOutput
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
-                throw ValidationError("cannot write \(output): check that its directory exists and is writable")
+                throw CommandFailure("cannot write \(output): check that its directory exists and is writable")
             }
             handle = file
         }
         defer { if output != nil { try? handle.close() } }
         var buffer = Data()
-        do {
-            try store.export(runID, format: format) { text in
-                buffer.append(contentsOf: text.utf8)
-                if buffer.count >= 1 << 16 {
-                    handle.write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
+        try store.export(runID, format: format) { text in
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= 1 << 16 {
+                handle.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
             }
-        } catch let error as StoreError where error.code == .notFound {
-            throw ValidationError(error.message)
         }
         handle.write(buffer)
     }

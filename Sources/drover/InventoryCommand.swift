@@ -34,14 +34,10 @@ struct InventoryCommand: ParsableCommand {
         if list {
             Output.line(loaded.listing().jsonText(indent: 4, sortKeys: true))
         } else if graph {
-            do {
-                Output.line(try loaded.graph(from: group))
-            } catch let error as InputError {
-                throw ValidationError(error.description)
-            }
+            Output.line(try loaded.graph(from: group))
         } else if let host {
             guard loaded.host(named: host) != nil else {
-                throw ValidationError("host `\(host)` is not in the inventory")
+                throw CommandFailure("host `\(host)` is not in the inventory: `drover inventory -i … --list` lists its hosts")
             }
             let vars = loaded.variables(for: host)
             Output.line(Value.dict(OrderedDictionary(uniqueKeysWithValues: vars.sorted { $0.key < $1.key })).jsonText(indent: 4, sortKeys: true))

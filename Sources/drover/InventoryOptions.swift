@@ -15,12 +15,9 @@ struct InventoryOptions: ParsableArguments {
         guard !inventory.isEmpty else { throw ValidationError("give an inventory with -i FILE (or -i 'host1,host2,')") }
     }
 
+    /// An inventory that cannot be read is a failure (InputError), not a usage error.
     func load() throws -> Inventory {
-        do {
-            return try Inventory.load(inventory)
-        } catch let error as InputError {
-            throw ValidationError(error.description)
-        }
+        try Inventory.load(inventory)
     }
 
     /// The hosts matching `pattern` (and `--limit`), with their inventory vars.
@@ -33,11 +30,11 @@ struct InventoryOptions: ParsableArguments {
                 names = names.filter(allowed.contains)
             }
             guard !names.isEmpty else {
-                throw ValidationError("no hosts matched `\(pattern)`\(limit.map { " with --limit \($0)" } ?? "")")
+                throw CommandFailure("no hosts matched `\(pattern)`\(limit.map { " with --limit \($0)" } ?? "")")
             }
             return names.map { ($0, loaded.variables(for: $0)) }
         } catch let error as InputError {
-            throw ValidationError("\(error.description) (inventory \(inventory.joined(separator: ", ")))")
+            throw CommandFailure("\(error.description) (inventory \(inventory.joined(separator: ", ")))")
         }
     }
 
@@ -46,10 +43,10 @@ struct InventoryOptions: ParsableArguments {
         guard let limit, limit.hasPrefix("@") else { return limit }
         let path = String(limit.dropFirst())
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read the --limit file \(path)")
+            throw CommandFailure("cannot read the --limit file \(path): check that it exists and is readable")
         }
         let patterns = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !patterns.isEmpty else { throw ValidationError("the --limit file \(path) names no hosts") }
+        guard !patterns.isEmpty else { throw CommandFailure("the --limit file \(path) names no hosts: put one host pattern per line") }
         return patterns.joined(separator: ",")
     }
 }

@@ -10,19 +10,21 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: [.short, .customLong("extra-vars")], help: "Extra variables: key=value pairs, JSON, or @file.yml. Repeatable.")
     var extraVars: [String] = []
 
-    func extraVariables() throws -> OrderedDictionary<String, Value> {
+    /// `-e` is part of the command line: a malformed one is a usage error.
+    func validate() throws {
         do {
-            return try ExtraVars.parse(extraVars)
+            _ = try ExtraVars.parse(extraVars)
         } catch let error as InputError {
             throw ValidationError(error.description)
         }
     }
 
+    func extraVariables() throws -> OrderedDictionary<String, Value> {
+        try ExtraVars.parse(extraVars)
+    }
+
+    /// A playbook with errors is a failure (InputError), not a usage error.
     func parse() throws -> Playbook {
-        do {
-            return try PlaybookParser(extraVariableNames: Set(try extraVariables().keys)).parse(file: playbook)
-        } catch let error as InputError {
-            throw ValidationError(error.description)
-        }
+        try PlaybookParser(extraVariableNames: Set(try extraVariables().keys)).parse(file: playbook)
     }
 }

@@ -44,9 +44,9 @@ struct RollbackCommand: AsyncParsableCommand {
             journals = try await store.undoJournals(runID)
             target = try await store.runTarget(runID)
         } catch let error as StoreError {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
-        if summary.checkMode { throw ValidationError("run \(runID) was a --check run: it changed nothing, so there is nothing to undo") }
+        if summary.checkMode { throw CommandFailure("run \(runID) was a --check run: it changed nothing, so there is nothing to undo") }
         var selected = journals
         if let limit {
             let patterns = limit.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
@@ -61,10 +61,10 @@ struct RollbackCommand: AsyncParsableCommand {
         do {
             loaded = try Inventory.load(sources)
         } catch let error as InputError {
-            throw ValidationError("\(error.description) (the inventory of run \(runID); give another with -i)")
+            throw CommandFailure("\(error.description) (the inventory of run \(runID); give another with -i)")
         }
         let script: AgentScript
-        do { script = try AgentScript.locate() } catch let error as AgentError { throw ValidationError(error.message) }
+        do { script = try AgentScript.locate() } catch let error as AgentError { throw CommandFailure(error.message) }
         var info = RunInfo(playbook: summary.playbook, playbookSHA256: "", inventory: sources, limit: limit, extraVars: [:], checkMode: check)
         info.kind = .rollback
         info.parentRunID = runID

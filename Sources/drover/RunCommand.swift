@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a playbook against an inventory.",
         discussion: """
             Exit status as ansible-playbook: 0 all went well, 2 a host failed, 4 a host was unreachable, \
-            1 a usage error before anything ran. --list-hosts, --list-tasks and --list-tags print what \
+            1 an error before anything ran (a playbook or inventory that cannot be read), 64 the command line \
+            is wrong, 130 cancelled. --list-hosts, --list-tasks and --list-tags print what \
             ansible-playbook prints for them and run nothing.
             """
     )
@@ -60,24 +61,11 @@ struct RunCommand: AsyncParsableCommand {
         if step && json { throw ValidationError("--step asks on the terminal; it cannot be combined with --json") }
     }
 
-    /// ansible-playbook exits 1 for mistakes found before anything ran.
+    /// Errors found before anything ran (InputError, CommandFailure) exit 1, as ansible-playbook's do.
     func run() async throws {
-        do {
-            try await execute()
-        } catch let error as ValidationError {
-            FileHandle.standardError.write(Data("ERROR! \(error.message)\n".utf8))
-            throw ExitCode(1)
-        }
-    }
-
-    private func execute() async throws {
         let parsed = try playbook.parse()
         var loaded = try inventory.load()
-        do {
-            try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded, besidePlaybook: true)
-        } catch let error as InputError {
-            throw ValidationError(error.description)
-        }
+        try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded, besidePlaybook: true)
         if listHosts || listTasks || listTags {
             try PlaybookListing(playbook: parsed, inventory: loaded, hosts: listHosts, tasks: listTasks, tags: listTags).print()
             return
@@ -102,7 +90,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             script = try AgentScript.locate()
         } catch let error as AgentError {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
         let bytes = FileManager.default.contents(atPath: parsed.path) ?? Data()
         let info = RunInfo(playbook: URL(fileURLWithPath: parsed.path).standardized.path,
@@ -147,7 +135,7 @@ struct PlaybookListing {
                 do {
                     names = try HostPattern.resolve(play.hosts, in: inventory)
                 } catch let error as InputError {
-                    throw ValidationError("\(play.location): \(error.message)")
+                    throw CommandFailure("\(play.location): \(error.message)")
                 }
                 Output.line("    pattern: ['\(play.hosts)']")
                 Output.line("    hosts (\(names.count)):")

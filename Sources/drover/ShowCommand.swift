@@ -14,12 +14,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let store = try StoreOptions.open()
-        let summary: RunSummary
-        do {
-            summary = try store.run(runID)
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        let summary = try store.run(runID)
         Output.line("run \(summary.id): \(summary.playbook)")
         Output.line("status: \(summary.status.rawValue)\(summary.checkMode ? " (check mode)" : ""), by \(summary.user), started \(Period.format(summary.startedAt))"
             + (summary.endedAt.map { ", took \(Output.seconds(.milliseconds(Int($0.timeIntervalSince(summary.startedAt) * 1000))))" } ?? ""))

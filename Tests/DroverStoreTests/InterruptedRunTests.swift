@@ -8,9 +8,7 @@ import Testing
 /// and its run is marked `interrupted` when drover next starts.
 @Suite("A killed controller")
 struct InterruptedRunTests {
-    static var drover: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drover").path
-    }
+    static var drover: String { droverExecutable }
 
     @Test("SIGKILL mid-run: the database passes integrity_check and the run becomes interrupted")
     func killedMidRun() async throws {

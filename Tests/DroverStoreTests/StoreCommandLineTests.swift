@@ -6,10 +6,7 @@ import Testing
 /// real test hosts: run, then review the recorded run.
 @Suite("drover runs/show/logs/diff/export/prune end to end")
 struct StoreCommandLineTests {
-    static var drover: String {
-        // The test bundle and the executable are built into the same folder.
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drover").path
-    }
+    static var drover: String { droverExecutable }
 
     /// Tasks that change nothing on the hosts.
     static let playbook = """
@@ -39,18 +36,8 @@ struct StoreCommandLineTests {
             try await run(Self.drover, arguments, environment: environment)
         }
         /// stdout alone, as bytes (the helper above merges stderr in).
-        func droverStdout(_ arguments: [String]) async throws -> (status: Int32, stdout: [UInt8]) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.drover)
-            process.arguments = arguments
-            process.environment = environment
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, Array(data))
+        func droverStdout(_ arguments: [String]) async throws -> SeparateStreams {
+            try await runSeparately(Self.drover, arguments, environment: environment)
         }
 
         let first = try await drover(["run", "\(home)/site.yml", "-i", TestHosts.path("inventory")])
@@ -82,7 +69,7 @@ struct StoreCommandLineTests {
         #expect(both.stdout == Array("out h19\nline 2out h20\nline 2".utf8))
         let merged = try await drover(["logs", "1", "--task", "say"])
         #expect(merged.output.contains("==> [h19] say <=="))
-        #expect(try await drover(["logs", "1", "--task", "nosuch"]).status == 64)
+        #expect(try await drover(["logs", "1", "--task", "nosuch"]).status == 1)
 
         let diff = try await drover(["diff", "1", "2"])
         #expect(diff.status == 1, "\(diff.output)")
