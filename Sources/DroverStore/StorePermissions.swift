@@ -51,7 +51,7 @@ enum StorePermissions {
         var changed: [String] = []
         // A shared directory (sticky, like /tmp) or another user's is not ours to close.
         if let mode = ownMode(home), mode & mode_t(S_ISVTX) == 0, tighten(home, mode: mode, directory: true) { changed.append(".") }
-        for name in ["drover.sqlite", "drover.sqlite-wal", "drover.sqlite-shm"] {
+        for name in ["drover.sqlite", "drover.sqlite-wal", "drover.sqlite-shm", "migration.lock"] {
             if let mode = ownMode("\(home)/\(name)"), tighten("\(home)/\(name)", mode: mode, directory: false) { changed.append(name) }
         }
         guard let mode = ownMode("\(home)/blobs"), tighten("\(home)/blobs", mode: mode, directory: true) else { return changed }
