@@ -197,15 +197,19 @@ sha256_of() { # PATH: its digest into $digest; one process, `read` cuts it out
 # interleave. No process frames the output: it goes straight to the channel.
 op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
     fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
-    [ -p "$work/x.pid" ] || mkfifo "$work/x.pid" 2> "$work/err" || return 1
+    # The command's pid comes through x.pid. A group needs it at once (it
+    # names the group): a FIFO, read now. With markers only a kill needs
+    # it: a plain file, read then, so no exec waits for the waiter's fork.
+    if [ "$group" = marker ]; then : > "$work/x.pid"
+    else [ -p "$work/x.pid" ] || mkfifo "$work/x.pid" 2> "$work/err" || return 1; fi
     : > "$work/x.meta"; : > "$work/x.kill"; : > "$work/x.end"
     printf 'DRV%s %s\n' "$PROTOCOL" "$token"
-    mark=$$.$token
+    mark=$$.$token job=
     # The waiter's own stderr is not the channel's: bash reports its jobs
     # there ("Killed"). The command's stderr is fd 3.
     exec_waiter 2> /dev/null &
     waiter=$!
-    read -r job < "$work/x.pid"
+    [ "$group" = marker ] || read -r job < "$work/x.pid"
     if [ "$F" = "$work/f" ]; then F=$work/g; else F=$work/f; fi
 }
 
@@ -287,8 +291,11 @@ signal_job() {
     printf 'killed=%s\n' "$1" > "$work/x.kill"
     if [ "$group" = marker ]; then
         # The pid first: it may not have its marker yet (it sets it just
-        # before it execs the command).
-        kill -"$1" "$job" 2> /dev/null
+        # before it execs the command). A kill in the moment before the
+        # waiter has written it finds the marked processes only; a second
+        # signal (the controller's escalation, EOF's KILL) finds them all.
+        [ -n "$job" ] || read -r job < "$work/x.pid" 2> /dev/null
+        [ -z "$job" ] || kill -"$1" "$job" 2> /dev/null
         for s_p in $(marked); do s_p=${s_p#/proc/}; kill -"$1" "${s_p%/environ}" 2> /dev/null; done
         return 0
     fi
