@@ -14,6 +14,7 @@ extension TaskRunner {
         report.task = inv.title
         report.location = task.location
         report.started = Date()
+        report.noLog = noLog(inv, variables)
         do {
             // when: every enclosing condition, then the task's own.
             var conditions = inv.scope.conditions
@@ -43,14 +44,13 @@ extension TaskRunner {
             }
             let checkMode = try keyword("check_mode", inv, variables).map(\.isTruthy) ?? inv.options.checkMode
             let diffMode = try keyword("diff", inv, variables).map(\.isTruthy) ?? inv.options.diffMode
-            let noLog = try keyword("no_log", inv, variables)?.isTruthy ?? false
-            report.noLog = noLog
             let delegate = try keyword("delegate_to", inv, variables)?.text
             if let delegate, delegate != inv.host { report.delegatedTo = delegate }
             let target = delegate ?? inv.host
             let roundTrips = RoundTripCounter()
             var agent = try await agentFor(target, inv, variables, counter: roundTrips)
-            agent.onOutput = inv.pool.relay.sink(host: inv.host, task: inv.task.id)
+            // Live output (-v, events) of a no_log task would show what its result hides.
+            agent.onOutput = report.noLog ? nil : inv.pool.relay.sink(host: inv.host, task: inv.task.id)
             agent.roundTrips = roundTrips
             // reboot (and anything else that drops the agent) reconnects through the pool.
             let reconnect: @Sendable () async throws -> AgentClient = {
@@ -89,7 +89,8 @@ extension TaskRunner {
             await inv.reported(report)
             return HostTaskResult(status: report.status, ignored: report.ignored, changed: result.changed, result: result.registered,
                                   facts: task.module == "setup" ? result.facts : [:],
-                                  setFacts: task.module == "set_fact" ? result.facts : [:], undo: result.undo,
+                                  setFacts: task.module == "set_fact" ? result.facts : [:],
+                                  undo: report.noLog ? UndoEntry.censoring(result.undo) : result.undo,
                                   includedVars: result.includedVars, delegatedTo: report.delegatedTo)
         } catch let error as AgentError where error.isUnreachable {
             let ignore = (try? keyword("ignore_unreachable", inv, variables)?.isTruthy) ?? false
