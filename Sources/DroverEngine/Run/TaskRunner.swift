@@ -12,7 +12,7 @@ enum TaskRunner {
         let loopVar = loopControl["loop_var"]?.text ?? "item"
         let items: [Value]?
         do {
-            items = try LoopItems.resolve(task, variables: inv.variables)
+            items = try await LoopItems.resolve(task, variables: inv.variables)
         } catch {
             return await fail(inv, message: "\(error)")
         }
