@@ -15,6 +15,8 @@ public struct RollbackRunner: Sendable {
     public var checkMode = false
     public var force = false
     public var forks = 50
+    /// A rollback of a localhost journal runs on the controller (`ControllerAccess`).
+    public var controllerAccess = ControllerAccess.allowed
     public var title: String
     /// A rollback is one step, not a playbook task: play 0, step 1.
     public static let stepID = TaskID(play: 0, path: [1])
@@ -32,7 +34,7 @@ public struct RollbackRunner: Sendable {
     public func run() async -> RunRecap {
         let clock = ContinuousClock()
         let start = clock.now
-        let pool = AgentPool(connector: connector, script: script)
+        let pool = AgentPool(connector: connector, script: script, controllerAccess: controllerAccess)
         let hosts = journals.keys.sorted()
         let stats = await execute(pool: pool)
         await pool.closeAll()

@@ -47,14 +47,17 @@ enum LoopItems {
         case "fileglob":
             return list(value).flatMap { glob($0.text, searchPaths: variables.searchPaths) }.map(Value.string)
         case "lines":
-            return try await lines(list(value), at: location)
+            return try await lines(list(value), variables: variables, at: location)
         default:
             throw LoopError(description: "\(location): with_\(kind) is not supported by Drover; use loop: with a filter instead")
         }
     }
 
     /// with_lines: each command's stdout lines, the commands run on the controller.
-    static func lines(_ commands: [Value], at location: SourceLocation) async throws -> [Value] {
+    static func lines(_ commands: [Value], variables: RunVariables, at location: SourceLocation) async throws -> [Value] {
+        guard variables.controllerAccess == .allowed else {
+            throw LoopError(description: "\(location): with_lines runs a command on the controller, and this run forbids controller access; run the command on a host and register its output instead")
+        }
         var items: [Value] = []
         for command in commands {
             do {

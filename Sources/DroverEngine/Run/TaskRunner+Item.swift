@@ -147,25 +147,6 @@ extension TaskRunner {
         return !results.contains(false)
     }
 
-    static func agentFor(_ target: String, _ inv: TaskInvocation, _ variables: RunVariables,
-                         counter: RoundTripCounter? = nil) async throws -> AgentClient {
-        var hostVars = inv.inventory.host(named: target) != nil ? inv.inventory.variables(for: target) : [:]
-        if target == inv.host {
-            // The host's own connection variables may come from any layer (play vars, -e).
-            for (key, value) in variables.variables where key.hasPrefix("ansible_") { hostVars[key] = value }
-        }
-        var become: BecomeSpec?
-        if try keyword("become", inv, variables)?.isTruthy ?? hostVars["ansible_become"]?.isTruthy ?? false {
-            let user = try keyword("become_user", inv, variables)?.text ?? hostVars["ansible_become_user"]?.text ?? "root"
-            let flags = try keyword("become_flags", inv, variables)?.text ?? ""
-            become = BecomeSpec(user: user, flags: flags)
-        }
-        if let user = try keyword("remote_user", inv, variables)?.text, hostVars["ansible_user"] == nil {
-            hostVars["ansible_user"] = .string(user)
-        }
-        return try await inv.pool.agent(for: target, variables: hostVars, become: become, counter: counter)
-    }
-
     static func environment(_ inv: TaskInvocation, _ variables: RunVariables) throws -> [(String, String)] {
         var pairs: [(String, String)] = []
         func add(_ value: Value) {
