@@ -151,6 +151,9 @@ struct NoLogCanaryTests {
             _ = try await drover(arguments)
         }
         #expect(consoles.last?.1.status == 0)
+        // The journal says that the no_log tasks changed something, not what.
+        let rollback = try #require(consoles.first { $0.0 == "rollback 1 --check" }?.1.output)
+        #expect(rollback.contains("cannot undo: a change made by command without undo"), "\(rollback)")
 
         for (command, result) in consoles {
             for needle in [Self.canary, Self.slurped] {
