@@ -30,6 +30,9 @@ struct ResultRow: Sendable {
     var collected: [CollectedLog]
 
     init(_ report: HostTaskReport, play: String, taskIndex: Int, sequence: Int) {
+        // The engine censors no_log reports already; whoever else reports,
+        // nothing of a no_log task reaches the store either way.
+        let report = report.censored
         self.play = play
         task = report.task
         taskID = report.taskID
@@ -45,21 +48,15 @@ struct ResultRow: Sendable {
         rescued = report.rescued
         var dict: OrderedDictionary<String, Value> = [:]
         if case .dict(let fields) = report.result { dict = fields }
-        if report.noLog {
-            result = Value.dict(["censored": .string("the output has been hidden due to the fact that 'no_log: true' was specified for this result"),
-                                 "changed": dict["changed"] ?? .bool(false)]).jsonText()
-            undo = report.undo.map(\.withoutContent)
-        } else {
-            if case .int(let code)? = dict["rc"] { rc = code }
-            stdout = dict["stdout"].map { Array($0.text.utf8) }
-            stderr = dict["stderr"].map { Array($0.text.utf8) }
-            if case .string(let m)? = dict["msg"] { msg = m }
-            result = report.result.jsonText()
-            if !report.diffs.isEmpty {
-                diff = Value.list(report.diffs.map { .dict(["path": .string($0.path), "before": .string($0.before), "after": .string($0.after)]) }).jsonText()
-            }
-            undo = report.undo
+        if case .int(let code)? = dict["rc"] { rc = code }
+        stdout = dict["stdout"].map { Array($0.text.utf8) }
+        stderr = dict["stderr"].map { Array($0.text.utf8) }
+        if case .string(let m)? = dict["msg"] { msg = m }
+        result = report.result.jsonText()
+        if !report.diffs.isEmpty {
+            diff = Value.list(report.diffs.map { .dict(["path": .string($0.path), "before": .string($0.before), "after": .string($0.after)]) }).jsonText()
         }
+        undo = report.undo
         started = report.started
         ended = Date()
         collected = report.collected
@@ -149,15 +146,7 @@ extension UndoEntry {
         case .attributes(let path, let previous): return ("attributes", path, previous.json, nil)
         case .irreversible(let description): return ("irreversible", description, nil, nil)
         case .undoCommand(let command): return ("undo_command", command, nil, nil)
-        }
-    }
-
-    /// no_log: keep the journal's shape but not the data.
-    var withoutContent: UndoEntry {
-        switch self {
-        case .file(let path, let previous, _, let after): return .file(path: path, previous: previous, content: nil, after: after)
-        case .removed(let path, let previous, _): return .removed(path: path, previous: previous, content: nil)
-        default: return self
+        case .censored: return ("censored", nil, nil, nil)
         }
     }
 }

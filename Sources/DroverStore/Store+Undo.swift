@@ -30,6 +30,7 @@ extension Store {
             case "link": entry = .link(path: path, previous: previous)
             case "attributes": entry = .attributes(path: path, previous: previous)
             case "undo_command": entry = .undoCommand(path)
+            case "censored": entry = .censored
             default: entry = .irreversible(description: path)
             }
             journals[row["host"], default: []].append(UndoRecord(sequence: row["seq"], entry: entry, task: row["task"] ?? ""))

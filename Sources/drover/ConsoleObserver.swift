@@ -76,13 +76,14 @@ actor ConsoleObserver: RunObserver {
 
     func hostReported(_ report: HostTaskReport) {
         for line in liveLines.end(host: report.host) { Output.line(line) }
-        var result = report.noLog ? Value.dict(["censored": .string("the output has been hidden due to the fact that 'no_log: true' was specified for this result"),
-                                                 "changed": report.result.dictionary["changed"] ?? .bool(false)]) : report.result
+        // The engine censors no_log reports already; this printer never relies on it.
+        let report = report.censored
+        var result = report.result
         if report.item != nil, case .dict(var d) = result { d["item"] = .string(report.item!); result = .dict(d) }
         if currentTask != nil { currentTask!.hosts[report.host] = result }
         roundTrips.add(report.roundTrips)
         guard !json else { return }
-        if diff && !report.noLog {
+        if diff {
             for d in report.diffs { Output.line(UnifiedDiff.render(d)) }
         }
         var who = report.delegatedTo.map { "[\(report.host) -> \($0)]" } ?? "[\(report.host)]"

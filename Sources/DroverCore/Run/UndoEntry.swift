@@ -16,4 +16,7 @@ public enum UndoEntry: Sendable, Equatable {
     case irreversible(description: String)
     /// A command whose task gave `undo:`: rollback runs this command.
     case undoCommand(String)
+    /// A `no_log` task changed something; what and where are its arguments,
+    /// so they are not kept (see `HostTaskReport.censored`).
+    case censored
 }

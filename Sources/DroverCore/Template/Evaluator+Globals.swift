@@ -67,6 +67,13 @@ extension Evaluator {
         let errors = try call.kwarg("errors")?.pythonString ?? "strict"
         let terms = args.flatMap { v -> [Value] in if case .list(let l) = v, plugin != "items" { return l } else { return [v] } }
         var results: [Value] = []
+        // Before `errors=` applies: a refusal is never ignored. (pipe and
+        // lines are not supported either way; a forbidding run says why.)
+        switch plugin {
+        case "env": try requireControllerAccess(call, "lookup('env') reads the controller's environment")
+        case "pipe", "lines": try requireControllerAccess(call, "lookup('\(plugin)') runs a command on the controller")
+        default: break
+        }
         do throws(TemplateError) {
             switch plugin {
             case "env":
@@ -130,5 +137,11 @@ extension Evaluator {
         if plugin == "items" || plugin == "list" { return .list(results) }
         if results.count == 1 { return results[0] }
         return .string(results.map(\.pythonString).joined(separator: ","))
+    }
+
+    /// Fails when the run forbids controller access (`ControllerAccess`).
+    func requireControllerAccess(_ call: FilterCall, _ what: String) throws(TemplateError) {
+        guard context.controllerAccess == .forbidden else { return }
+        throw call.fail(.forbidden, "\(what), and this run forbids controller access; pass the value as a variable instead")
     }
 }

@@ -40,7 +40,10 @@ extension Evaluator {
         { ev, call throws(TemplateError) in
             _ = try call.bind([])
             var path = try call.value().pythonString
-            if path.hasPrefix("~"), let home = ev.context.environmentVariable("HOME") { path = home + path.dropFirst() }
+            if path.hasPrefix("~") {
+                try ev.requireControllerAccess(call, "'~' is the controller's HOME")
+                if let home = ev.context.environmentVariable("HOME") { path = home + path.dropFirst() }
+            }
             return FileLookup.exists(path, as: kind)
         }
     }

@@ -21,6 +21,10 @@ public protocol TemplateContext: Sendable {
     var searchPaths: [String] { get }
     /// `lookup('env', NAME)`.
     func environmentVariable(_ name: String) -> String?
+    /// Whether `lookup('env')` (and `~` in path tests) may read the
+    /// controller's environment. A requirement, not a default: a context
+    /// that wraps another must pass its answer on.
+    var controllerAccess: ControllerAccess { get }
 }
 
 extension TemplateContext {
@@ -35,6 +39,7 @@ public struct VariableScope: TemplateContext {
     public var checkMode: Bool
     public var searchPaths: [String]
     public var environment: [String: String]
+    public var controllerAccess: ControllerAccess = .allowed
 
     public init(
         _ variables: OrderedDictionary<String, Value> = [:],

@@ -29,6 +29,9 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
         case unsupported
         /// A size or depth guard tripped (huge ranges, deeply nested expressions…).
         case limitExceeded
+        /// The run forbids what the template asked for: reading the
+        /// controller's environment or running a command on it.
+        case forbidden
     }
 
     public var code: Code

@@ -142,4 +142,5 @@ struct TemplateFileContext: TemplateContext {
     var checkMode: Bool { base.checkMode }
     var searchPaths: [String] { [(path as NSString).deletingLastPathComponent] + base.searchPaths }
     func environmentVariable(_ name: String) -> String? { base.environmentVariable(name) }
+    var controllerAccess: ControllerAccess { base.controllerAccess }
 }

@@ -86,6 +86,8 @@ public enum RollbackPlan {
             return .irreversible(what: "\(description) (\(record.task))", reason: "the task has no undo:")
         case .undoCommand(let command):
             return .runCommand(command)
+        case .censored:
+            return .irreversible(what: "a change made by \(record.task)", reason: "the task is no_log, so what it changed was not recorded")
         }
     }
 }

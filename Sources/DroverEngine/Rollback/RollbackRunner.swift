@@ -17,6 +17,8 @@ public struct RollbackRunner: Sendable {
     public var forks = 50
     /// Once cancelled, no host starts and no further action is taken.
     public var cancellation = RunCancellation()
+    /// A rollback of a localhost journal runs on the controller (`ControllerAccess`).
+    public var controllerAccess = ControllerAccess.allowed
     public var title: String
     /// A rollback is one step, not a playbook task: play 0, step 1.
     public static let stepID = TaskID(play: 0, path: [1])
@@ -34,7 +36,7 @@ public struct RollbackRunner: Sendable {
     public func run() async -> RunRecap {
         let clock = ContinuousClock()
         let start = clock.now
-        let pool = AgentPool(connector: connector, script: script)
+        let pool = AgentPool(connector: connector, script: script, controllerAccess: controllerAccess)
         let hosts = journals.keys.sorted()
         let stats = await execute(pool: pool)
         await pool.closeAll()

@@ -29,7 +29,7 @@ struct ExecutionScope: Sendable {
     static let inherited: Set<String> = [
         "become", "become_user", "become_method", "become_flags", "check_mode", "diff", "environment",
         "ignore_errors", "ignore_unreachable", "no_log", "delegate_to", "delegate_facts", "run_once",
-        "any_errors_fatal", "remote_user", "timeout", "throttle",
+        "any_errors_fatal", "remote_user", "timeout", "throttle", "connection",
     ]
 
     /// The scope inside a block, role or task with these keywords.

@@ -9,7 +9,7 @@ enum LoopItems {
     }
 
     /// nil when the task has no loop.
-    static func resolve(_ task: Task, variables: RunVariables) throws -> [Value]? {
+    static func resolve(_ task: Task, variables: RunVariables) async throws -> [Value]? {
         let location = task.location
         func render(_ v: Value) throws -> Value {
             try Template.renderValue(v, name: location.file, line: location.line, column: location.column, context: variables)
@@ -47,13 +47,26 @@ enum LoopItems {
         case "fileglob":
             return list(value).flatMap { glob($0.text, searchPaths: variables.searchPaths) }.map(Value.string)
         case "lines":
-            return list(value).flatMap { command -> [Value] in
-                let out = Shell.run(command.text)
-                return out.split(separator: "\n").map { .string(String($0)) }
-            }
+            return try await lines(list(value), variables: variables, at: location)
         default:
             throw LoopError(description: "\(location): with_\(kind) is not supported by Drover; use loop: with a filter instead")
         }
+    }
+
+    /// with_lines: each command's stdout lines, the commands run on the controller.
+    static func lines(_ commands: [Value], variables: RunVariables, at location: SourceLocation) async throws -> [Value] {
+        guard variables.controllerAccess == .allowed else {
+            throw LoopError(description: "\(location): with_lines runs a command on the controller, and this run forbids controller access; run the command on a host and register its output instead")
+        }
+        var items: [Value] = []
+        for command in commands {
+            do {
+                items += try await ControllerCommand.output(command.text).split(separator: "\n").map { .string(String($0)) }
+            } catch {
+                throw LoopError(description: "\(location): \(error)")
+            }
+        }
+        return items
     }
 
     static func list(_ value: Value) -> [Value] {
@@ -98,21 +111,5 @@ enum LoopItems {
         guard Foundation.glob(full, 0, nil, &g) == 0 else { return [] }
         return (0..<Int(g.gl_pathc)).compactMap { g.gl_pathv[$0].map { String(cString: $0) } }
             .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
-    }
-}
-
-/// Runs a controller-side command for `with_lines` (its stdout).
-enum Shell {
-    static func run(_ command: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

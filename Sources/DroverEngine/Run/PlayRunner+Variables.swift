@@ -52,7 +52,8 @@ extension PlayRunner {
         }
         var searchPaths = [playbookDirectory]
         if let rolePath = scope.rolePath { searchPaths.insert(rolePath, at: 0) }
-        return RunVariables(variables: merged, allHosts: snapshot, checkMode: options.checkMode, searchPaths: searchPaths)
+        return RunVariables(variables: merged, allHosts: snapshot, checkMode: options.checkMode, searchPaths: searchPaths,
+                            controllerAccess: options.controllerAccess)
     }
 
     /// `hostvars`: every play host's inventory vars, facts and set_facts.

@@ -28,7 +28,8 @@ public struct PlaybookRunner: Sendable {
     public func run() async throws -> RunRecap {
         let clock = ContinuousClock()
         let start = clock.now
-        let pool = AgentPool(connector: connector, script: script, cancellation: options.cancellation)
+        let pool = AgentPool(connector: connector, script: script, cancellation: options.cancellation,
+                             controllerAccess: options.controllerAccess)
         let live = pool.relay.forward(to: observer)
         defer { live.cancel() }
         let directory = (playbook.path as NSString).deletingLastPathComponent

@@ -18,6 +18,10 @@ public struct RunOptions: Sendable {
     public var stepPrompt: (@Sendable (String) async -> StepAnswer)?
     /// Set to stop the run (Ctrl-C, `RunHandle.cancel()`).
     public var cancellation = RunCancellation()
+    /// Whether the playbook may run commands on, or read the environment
+    /// of, the controller (`ControllerAccess`): the CLI allows it, a server
+    /// running other people's playbooks forbids it.
+    public var controllerAccess = ControllerAccess.allowed
 
     public init() {}
 }

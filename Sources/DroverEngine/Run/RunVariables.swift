@@ -9,6 +9,7 @@ struct RunVariables: TemplateContext {
     let allHosts: HostVarsSnapshot
     let checkMode: Bool
     let searchPaths: [String]
+    let controllerAccess: ControllerAccess
 
     func variable(named name: String) -> Value? {
         if let v = variables[name] { return v }
@@ -17,7 +18,7 @@ struct RunVariables: TemplateContext {
     }
 
     func environmentVariable(_ name: String) -> String? {
-        ProcessInfo.processInfo.environment[name]
+        controllerAccess == .allowed ? ProcessInfo.processInfo.environment[name] : nil
     }
 
     /// The same variables with more on top (a loop item, a registered result).

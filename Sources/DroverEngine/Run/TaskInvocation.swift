@@ -16,9 +16,10 @@ struct TaskInvocation: Sendable {
     let observer: any RunObserver
 
     /// Hands a result to the observer, with the task's id, marked rescued
-    /// when a block's `rescue` will handle the failure.
+    /// when a block's `rescue` will handle the failure; a `no_log` task's
+    /// censored (this is the one way results leave the engine).
     func reported(_ report: HostTaskReport) async {
-        var report = report
+        var report = report.censored
         report.status = options.cancellation.settled(report.status)
         report.taskID = task.id
         report.rescued = report.status == .failed && !report.ignored && scope.rescuable

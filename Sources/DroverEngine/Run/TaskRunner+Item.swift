@@ -14,6 +14,7 @@ extension TaskRunner {
         report.task = inv.title
         report.location = task.location
         report.started = Date()
+        report.noLog = noLog(inv, variables)
         do {
             // when: every enclosing condition, then the task's own.
             var conditions = inv.scope.conditions
@@ -43,14 +44,13 @@ extension TaskRunner {
             }
             let checkMode = try keyword("check_mode", inv, variables).map(\.isTruthy) ?? inv.options.checkMode
             let diffMode = try keyword("diff", inv, variables).map(\.isTruthy) ?? inv.options.diffMode
-            let noLog = try keyword("no_log", inv, variables)?.isTruthy ?? false
-            report.noLog = noLog
             let delegate = try keyword("delegate_to", inv, variables)?.text
             if let delegate, delegate != inv.host { report.delegatedTo = delegate }
             let target = delegate ?? inv.host
             let roundTrips = RoundTripCounter()
             var agent = try await agentFor(target, inv, variables, counter: roundTrips)
-            agent.onOutput = inv.pool.relay.sink(host: inv.host, task: inv.task.id)
+            // Live output (-v, events) of a no_log task would show what its result hides.
+            agent.onOutput = report.noLog ? nil : inv.pool.relay.sink(host: inv.host, task: inv.task.id)
             agent.roundTrips = roundTrips
             // reboot (and anything else that drops the agent) reconnects through the pool.
             let reconnect: @Sendable () async throws -> AgentClient = {
@@ -89,7 +89,8 @@ extension TaskRunner {
             await inv.reported(report)
             return HostTaskResult(status: report.status, ignored: report.ignored, changed: result.changed, result: result.registered,
                                   facts: task.module == "setup" ? result.facts : [:],
-                                  setFacts: task.module == "set_fact" ? result.facts : [:], undo: result.undo,
+                                  setFacts: task.module == "set_fact" ? result.facts : [:],
+                                  undo: report.noLog ? UndoEntry.censoring(result.undo) : result.undo,
                                   includedVars: result.includedVars, delegatedTo: report.delegatedTo)
         } catch let error as AgentError where error.isUnreachable {
             let ignore = (try? keyword("ignore_unreachable", inv, variables)?.isTruthy) ?? false
@@ -144,26 +145,6 @@ extension TaskRunner {
                                            column: $0.location.column, context: vars)
         }
         return !results.contains(false)
-    }
-
-    static func agentFor(_ target: String, _ inv: TaskInvocation, _ variables: RunVariables,
-                         counter: RoundTripCounter? = nil) async throws -> AgentClient {
-        var hostVars = inv.inventory.host(named: target) != nil ? inv.inventory.variables(for: target) : [:]
-        if target == inv.host {
-            // The host's own connection variables may come from any layer (play vars, -e).
-            for (key, value) in variables.variables where key.hasPrefix("ansible_") { hostVars[key] = value }
-        }
-        var become: BecomeSpec?
-        if try keyword("become", inv, variables)?.isTruthy ?? hostVars["ansible_become"]?.isTruthy ?? false {
-            let user = try keyword("become_user", inv, variables)?.text ?? hostVars["ansible_become_user"]?.text ?? "root"
-            let flags = try keyword("become_flags", inv, variables)?.text ?? ""
-            become = BecomeSpec(user: user, flags: flags)
-        }
-        if let user = try keyword("remote_user", inv, variables)?.text, hostVars["ansible_user"] == nil {
-            hostVars["ansible_user"] = .string(user)
-        }
-        return try await inv.pool.agent(for: target, variables: hostVars, become: become, counter: counter,
-                                        gatheringFacts: inv.task.module == "setup")
     }
 
     static func environment(_ inv: TaskInvocation, _ variables: RunVariables) throws -> [(String, String)] {

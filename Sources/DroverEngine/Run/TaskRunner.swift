@@ -12,7 +12,7 @@ enum TaskRunner {
         let loopVar = loopControl["loop_var"]?.text ?? "item"
         let items: [Value]?
         do {
-            items = try LoopItems.resolve(task, variables: inv.variables)
+            items = try await LoopItems.resolve(task, variables: inv.variables)
         } catch {
             return await fail(inv, message: "\(error)")
         }
@@ -81,6 +81,13 @@ enum TaskRunner {
             .map { (try? render($0, inv, inv.variables).isTruthy) ?? false } ?? false
     }
 
+    /// `no_log`, rendered. One that cannot be rendered hides the output
+    /// too: a typo in it must not print the secret it was meant to hide.
+    static func noLog(_ inv: TaskInvocation, _ vars: RunVariables) -> Bool {
+        guard inv.task.keywords["no_log"] ?? inv.scope.keywords["no_log"] != nil else { return false }
+        return (try? keyword("no_log", inv, vars)?.isTruthy) ?? true
+    }
+
     /// A keyword of the task or inherited, rendered.
     static func keyword(_ name: String, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Value? {
         guard let raw = inv.task.keywords[name] ?? inv.scope.keywords[name] else { return nil }
@@ -96,6 +103,8 @@ enum TaskRunner {
         let result = Value.dict(["failed": .bool(true), "changed": .bool(false), "msg": .string(message)])
         let ignored = ignoreErrors(inv)
         var report = HostTaskReport(host: inv.host, status: .failed, ignored: ignored, item: item, result: result)
+        // An error may quote the task's arguments: a no_log task's is censored too.
+        report.noLog = noLog(inv, inv.variables)
         report.module = inv.task.module
         report.task = inv.title
         report.location = inv.task.location

@@ -70,6 +70,7 @@ struct RunExecution: Sendable {
         runner.force = work.force
         runner.forks = request.options.forks
         runner.cancellation = request.options.cancellation
+        runner.controllerAccess = request.options.controllerAccess
         let recap = await runner.run()
         outcome.recap = recap
         outcome.status = recap.status
