@@ -67,7 +67,7 @@ extension PlayRunner {
         // A cancelled run starts nothing new; what runs is stopped by its agent requests.
         guard !cancelled else { return }
         if let pending = startAtTaskPending {
-            guard task.name == pending else { return }
+            guard StartAtTask.matches(pending, name: task.name, title: title(task, scope)) else { return }
             startAtTaskPending = nil
         }
         guard tagsSelect(task, scope: scope) else { return }
