@@ -10,6 +10,8 @@ public struct PlaybookParser {
     public var extraVariableNames: Set<String>
     /// Directories searched for roles after `roles/` beside the playbook.
     public var rolesPath: [String]
+    /// The files read so far, to locate values' characters.
+    let sources = SourceCache()
 
     public init(extraVariableNames: Set<String> = [], rolesPath: [String] = []) {
         self.extraVariableNames = extraVariableNames
@@ -35,7 +37,9 @@ public struct PlaybookParser {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(.fileNotFound, "cannot read \(path): check the path (relative paths start at the file that names them)", at: location)
         }
-        return try YAML.compose(String(decoding: data, as: UTF8.self), file: path)
+        let text = String(decoding: data, as: UTF8.self)
+        sources.store(text, for: path)
+        return try YAML.compose(text, file: path)
     }
 
     func parsePlaybook(_ path: String, context: inout Context, from: SourceLocation? = nil) throws -> [Play] {
@@ -90,7 +94,9 @@ public struct PlaybookParser {
                 guard !play.hosts.isEmpty else {
                     throw InputError(.playbookSyntax, "`hosts:` is empty: give a pattern such as `all` or a group name", at: at)
                 }
-            case "vars": play.vars = try variables(value, file: file)
+            case "vars":
+                play.vars = try variables(value, file: file)
+                play.varsOrigin = origin(value, file: file)
             case "vars_files":
                 play.varsFiles = try stringList(value, file: file, what: "vars_files")
             case "vars_prompt":
