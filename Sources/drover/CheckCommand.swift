@@ -6,7 +6,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check a playbook without running it (like ansible-playbook --syntax-check, and stricter).",
-        discussion: "Reads the playbook, its imports and roles, and checks every keyword, module and argument; with -i also that each play's hosts pattern matches and that every variable a task reads is defined somewhere (or guarded by default / is defined). Nothing is contacted."
+        discussion: "Reads the playbook, its imports and roles, and checks every keyword, module and argument, and that every template in it and every template file it names parses; with -i also that each play's hosts pattern matches and that every variable a task reads is defined somewhere (or guarded by default / is defined). Nothing is contacted."
     )
 
     @OptionGroup var playbook: PlaybookOptions
@@ -16,6 +16,11 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try playbook.parse()
+        RunPreflight.warnIfEmpty(parsed)
+        let templateErrors = PlaybookTemplateCheck.check(parsed)
+        guard templateErrors.isEmpty else {
+            throw CommandFailure(templateErrors.map(\.description).joined(separator: "\n"))
+        }
         var loaded = inventory.isEmpty ? nil : try Inventory.load(inventory)
         if loaded != nil {
             try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded!, besidePlaybook: true)

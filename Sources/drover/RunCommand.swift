@@ -66,10 +66,13 @@ struct RunCommand: AsyncParsableCommand {
         let parsed = try playbook.parse()
         var loaded = try inventory.load()
         try VarsDirectory.apply(beside: (parsed.path as NSString).deletingLastPathComponent, to: &loaded, besidePlaybook: true)
+        RunPreflight.warnIfEmpty(parsed)
+        let limit = inventory.limit != nil ? Set(try inventory.selectHosts("all").map(\.name)) : nil
         if listHosts || listTasks || listTags {
-            try PlaybookListing(playbook: parsed, inventory: loaded, hosts: listHosts, tasks: listTasks, tags: listTags).print()
+            try PlaybookListing(playbook: parsed, inventory: loaded, limit: limit, hosts: listHosts, tasks: listTasks, tags: listTags).print()
             return
         }
+        try RunPreflight.checkStartAtTask(startAtTask, in: parsed)
         var options = RunOptions()
         options.checkMode = check
         options.diffMode = diff
@@ -83,9 +86,7 @@ struct RunCommand: AsyncParsableCommand {
             let prompt = StepPrompt()
             options.stepPrompt = { await prompt.ask($0) }
         }
-        if inventory.limit != nil {
-            options.limit = Set(try inventory.selectHosts("all").map(\.name))
-        }
+        options.limit = limit
         let script: AgentScript
         do {
             script = try AgentScript.locate()
@@ -123,6 +124,8 @@ struct RunCommand: AsyncParsableCommand {
 struct PlaybookListing {
     let playbook: Playbook
     let inventory: Inventory
+    /// Hosts allowed by --limit (nil: all), as in ansible-playbook's listing.
+    let limit: Set<String>?
     let hosts: Bool, tasks: Bool, tags: Bool
 
     func print() throws {
@@ -133,7 +136,7 @@ struct PlaybookListing {
             if hosts {
                 let names: [String]
                 do {
-                    names = try HostPattern.resolve(play.hosts, in: inventory)
+                    names = try HostPattern.resolve(play.hosts, in: inventory).filter { limit?.contains($0) ?? true }
                 } catch let error as InputError {
                     throw CommandFailure("\(play.location): \(error.message)")
                 }

@@ -7,12 +7,17 @@ struct PlaybookParserTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("playbooks/examples").path
 
-    /// Writes `text` as play.yml in a fresh directory and parses it.
-    static func parse(_ text: String, extra: Set<String> = []) throws -> Playbook {
+    /// Writes `text` as play.yml in a fresh directory, with `files` (relative
+    /// paths) beside it, and parses it.
+    static func parse(_ text: String, extra: Set<String> = [], files: [String: String] = [:]) throws -> Playbook {
         let dir = "/tmp/drover-parse-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try text.write(toFile: "\(dir)/play.yml", atomically: true, encoding: .utf8)
+        for (path, content) in files {
+            try FileManager.default.createDirectory(atPath: "\(dir)/\((path as NSString).deletingLastPathComponent)", withIntermediateDirectories: true)
+            try content.write(toFile: "\(dir)/\(path)", atomically: true, encoding: .utf8)
+        }
         return try PlaybookParser(extraVariableNames: extra).parse(file: "\(dir)/play.yml")
     }
 

@@ -5,6 +5,8 @@ public struct Play: Sendable {
     public var name: String?
     public var hosts: String
     public var vars: OrderedDictionary<String, Value>
+    /// Where `vars:` stands, for template errors.
+    public var varsOrigin: ValueOrigin?
     public var varsFiles: [String]
     public var roles: [RoleReference]
     public var preTasks: [TaskNode]
@@ -49,6 +51,9 @@ public struct Role: Sendable {
     public var defaults: OrderedDictionary<String, Value>
     public var vars: OrderedDictionary<String, Value>
     public var dependencies: [RoleReference]
+    /// Where `defaults/main.yml` and `vars/main.yml` stand, for template errors.
+    public var defaultsOrigin: ValueOrigin?
+    public var varsOrigin: ValueOrigin?
 }
 
 /// A parsed playbook: its plays in order, with `import_playbook` expanded.

@@ -70,8 +70,14 @@ extension PlaybookParser {
         if let (file, root) = try part(path, "handlers", "main", at: location) {
             role.handlers = try withFile(file, context: &context, from: location) { try taskList(root, file: file, context: &$0) }
         }
-        if let (file, root) = try part(path, "defaults", "main", at: location) { role.defaults = try variables(root, file: file) }
-        if let (file, root) = try part(path, "vars", "main", at: location) { role.vars = try variables(root, file: file) }
+        if let (file, root) = try part(path, "defaults", "main", at: location) {
+            role.defaults = try variables(root, file: file)
+            role.defaultsOrigin = origin(root, file: file)
+        }
+        if let (file, root) = try part(path, "vars", "main", at: location) {
+            role.vars = try variables(root, file: file)
+            role.varsOrigin = origin(root, file: file)
+        }
         if let (file, root) = try part(path, "meta", "main", at: location), case .mapping(let meta) = root,
            let dependencies = meta.first(where: { $0.key.scalar?.string == "dependencies" })?.value,
            case .sequence(let items) = dependencies {

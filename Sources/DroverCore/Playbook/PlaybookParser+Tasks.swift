@@ -34,11 +34,11 @@ extension PlaybookParser {
             let imported = try withFile(path, context: &context, from: at) { context in
                 try taskList(root, file: path, context: &context)
             }
-            return [.block(Block(name: task.name, tasks: imported, rescue: [], always: [], keywords: task.keywords, location: at))]
+            return [.block(Block(name: task.name, tasks: imported, rescue: [], always: [], keywords: task.keywords, location: at, keywordOrigins: task.keywordOrigins))]
         case "import_role":
             let name = task.arguments["name"]?.text ?? ""
             let role = try loadRole(name, from: file, at: at, tasksFrom: task.arguments["tasks_from"]?.text, context: &context)
-            return [.block(Block(name: task.name, tasks: role.tasks, rescue: [], always: [], keywords: task.keywords, location: at))]
+            return [.block(Block(name: task.name, tasks: role.tasks, rescue: [], always: [], keywords: task.keywords, location: at, keywordOrigins: task.keywordOrigins))]
         case "include_tasks":
             let target = task.arguments["file"]?.text ?? task.arguments["_raw_params"]?.text ?? ""
             if !target.contains("{{") {
@@ -81,18 +81,25 @@ extension PlaybookParser {
             case "vars": result.keywords[key] = .dict(try variables(value, file: file))
             default: result.keywords[key] = try YAML.value(value, file: file)
             }
+            if !["block", "rescue", "always", "name"].contains(key) {
+                result.keywordOrigins[key] = origin(value, file: file, everyString: Self.expressionKeywords.contains(key))
+            }
         }
         return result
     }
 
     func task(_ mapping: Node.Mapping, file: String, at location: SourceLocation) throws -> Task {
         var keywords = OrderedDictionary<String, Value>()
+        var keywordOrigins: [String: ValueOrigin] = [:]
         var moduleKey: (name: String, node: Node, value: Node)?
         var argsNode: Node?
         var name: String?
         for (keyNode, value) in mapping {
             let key = keyNode.scalar?.string ?? ""
             let keyAt = YAML.location(of: keyNode, in: file)
+            if key != "name" && key != "args" && (Keywords.task.contains(key) || Keywords.isWithLoop(key)) {
+                keywordOrigins[key] = origin(value, file: file, everyString: Self.expressionKeywords.contains(key))
+            }
             if Keywords.task.contains(key) {
                 switch key {
                 case "name": name = try YAML.value(value, file: file).text
@@ -160,16 +167,22 @@ extension PlaybookParser {
         let argumentsAt = YAML.location(of: argumentsNode, in: file)
         var keyLocations = argumentLocations(argumentsNode, file: file)
         var arguments = try moduleArguments(inlineArguments, spec: spec, at: argumentsAt)
+        let expressions = Self.expressionModules.contains(module)
+        var argumentOrigins = self.argumentOrigins(argumentsNode, arguments: arguments, file: file, expressions: expressions)
         if let argsNode {
             keyLocations.merge(argumentLocations(argsNode, file: file)) { _, new in new }
             guard case .dict(let extra) = try YAML.value(argsNode, file: file) else {
                 throw InputError(.playbookSyntax, "`args:` must be a mapping of module arguments", at: YAML.location(of: argsNode, in: file))
             }
             arguments.merge(extra) { _, new in new }
+            argumentOrigins.merge(origin(argsNode, file: file, everyString: expressions).fields) { _, new in new }
         }
         try validate(arguments, spec: spec, at: YAML.location(of: moduleNode, in: file), keyLocations: keyLocations)
         if module == "meta" { try checkMeta(arguments, at: argumentsAt) }
-        return Task(name: name, module: module, moduleAsWritten: written, arguments: arguments, keywords: keywords, location: location)
+        var task = Task(name: name, module: module, moduleAsWritten: written, arguments: arguments, keywords: keywords, location: location)
+        task.argumentOrigins = argumentOrigins
+        task.keywordOrigins = keywordOrigins
+        return task
     }
 
     /// Where each argument key of a mapping stands, for precise errors.

@@ -12,7 +12,9 @@ public struct PlaybookParser {
     public var rolesPath: [String]
     /// Playbooks held in memory by path (an ad hoc command's one-task
     /// playbook); read before the file system.
-    public var sources: [String: String] = [:]
+    public var inMemory: [String: String] = [:]
+    /// The files read so far, to locate values' characters.
+    let sources = SourceCache()
 
     public init(extraVariableNames: Set<String> = [], rolesPath: [String] = []) {
         self.extraVariableNames = extraVariableNames
@@ -35,11 +37,16 @@ public struct PlaybookParser {
     }
 
     func load(_ path: String, from location: SourceLocation?) throws -> Node? {
-        if let source = sources[path] { return try YAML.compose(source, file: path) }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let text: String
+        if let held = inMemory[path] {
+            text = held
+        } else if let data = FileManager.default.contents(atPath: path) {
+            text = String(decoding: data, as: UTF8.self)
+        } else {
             throw InputError(.fileNotFound, "cannot read \(path): check the path (relative paths start at the file that names them)", at: location)
         }
-        return try YAML.compose(String(decoding: data, as: UTF8.self), file: path)
+        sources.store(text, for: path)
+        return try YAML.compose(text, file: path)
     }
 
     func parsePlaybook(_ path: String, context: inout Context, from: SourceLocation? = nil) throws -> [Play] {
@@ -94,7 +101,9 @@ public struct PlaybookParser {
                 guard !play.hosts.isEmpty else {
                     throw InputError(.playbookSyntax, "`hosts:` is empty: give a pattern such as `all` or a group name", at: at)
                 }
-            case "vars": play.vars = try variables(value, file: file)
+            case "vars":
+                play.vars = try variables(value, file: file)
+                play.varsOrigin = origin(value, file: file)
             case "vars_files":
                 play.varsFiles = try stringList(value, file: file, what: "vars_files")
             case "vars_prompt":

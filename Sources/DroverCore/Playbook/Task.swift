@@ -13,6 +13,9 @@ public struct Task: Sendable {
     /// Every other task keyword (`when`, `loop`, `register`, `notify`, …), unrendered.
     public var keywords: OrderedDictionary<String, Value>
     public var location: SourceLocation
+    /// Where each argument's and keyword's value stands, for template errors.
+    public var argumentOrigins: [String: ValueOrigin] = [:]
+    public var keywordOrigins: [String: ValueOrigin] = [:]
     /// Where the task stands in the playbook (set when the playbook is parsed).
     public var id: TaskID
 
@@ -61,4 +64,15 @@ public struct Block: Sendable {
     public var always: [TaskNode]
     public var keywords: OrderedDictionary<String, Value>
     public var location: SourceLocation
+    /// Where each keyword's value stands, for template errors.
+    public var keywordOrigins: [String: ValueOrigin] = [:]
+}
+
+extension Task {
+    /// Where the arguments stand, as one mapping's origin.
+    public var argumentsOrigin: ValueOrigin {
+        var origin = ValueOrigin(location: location)
+        origin.fields = argumentOrigins
+        return origin
+    }
 }

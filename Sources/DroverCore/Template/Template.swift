@@ -12,8 +12,12 @@ public struct Template: Sendable {
     /// `column` are where the source starts in that file (for a template
     /// that is a YAML value, pass the value's position).
     public init(source: String, name: String, line: Int = 1, column: Int = 1) throws(TemplateError) {
-        self.name = name
-        self.map = SourceMap(name: name, baseLine: line, baseColumn: column)
+        try self.init(source: source, map: SourceMap(name: name, baseLine: line, baseColumn: column))
+    }
+
+    init(source: String, map: SourceMap) throws(TemplateError) {
+        self.name = map.name
+        self.map = map
         self.nodes = try TemplateParser.parse(source, map: map)
     }
 
@@ -46,7 +50,10 @@ public struct Template: Sendable {
     /// `changed_when:` or `failed_when:` (no `{{ }}`).
     public static func evaluate(expression: String, name: String, line: Int = 1, column: Int = 1,
                                 context: any TemplateContext) throws(TemplateError) -> Value {
-        let map = SourceMap(name: name, baseLine: line, baseColumn: column)
+        try evaluate(expression: expression, map: SourceMap(name: name, baseLine: line, baseColumn: column), context: context)
+    }
+
+    static func evaluate(expression: String, map: SourceMap, context: any TemplateContext) throws(TemplateError) -> Value {
         let expr = try TemplateParser.parseExpression(expression, map: map)
         let evaluator = Evaluator(context: context, map: map)
         switch try evaluator.eval(expr) {
@@ -98,7 +105,7 @@ extension TemplateParser {
         }
         let e = try parser.parseTuple(allowConditional: true)
         guard case .variableEnd = parser.current.kind else {
-            throw parser.error("unexpected \(parser.current.display) after the expression: is an operator or 'and'/'or' missing?", at: parser.current)
+            throw parser.error("unexpected \(parser.current.display) after the expression: \(parser.strayTokenHint("is an operator or 'and'/'or' missing?"))", at: parser.current)
         }
         parser.index += 1
         guard case .eof = parser.current.kind else {

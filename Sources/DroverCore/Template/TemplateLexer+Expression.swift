@@ -10,9 +10,16 @@ extension TemplateLexer {
     /// whitespace-control marker on it (`-`, `+` or nil).
     mutating func lexTag(isBlock: Bool, openedAt start: Int) throws(TemplateError) -> UInt8? {
         var brackets: [UInt8] = []
+        // Where each open bracket is: an unclosed one is the usual reason
+        // the tag's end is never found (`{{ [1, 2 }}`).
+        var openings: [Int] = []
         while true {
             while pos < bytes.count && Self.isSpace(bytes[pos]) { pos += 1 }
             guard pos < bytes.count else {
+                if let closer = brackets.last, let opening = openings.last {
+                    let end = isBlock ? "%}" : "}}"
+                    throw error("'\(Character(UnicodeScalar(bytes[opening])))' is never closed: add '\(Character(UnicodeScalar(closer)))' before '\(end)'", at: opening)
+                }
                 let what = isBlock ? "'{%' is never closed: add '%}'" : "'{{' is never closed: add '}}'"
                 throw error("unexpected end of template: \(what)", at: start)
             }
@@ -45,7 +52,9 @@ extension TemplateLexer {
             } else if b == 39 || b == 34 {
                 try lexString(quote: b)
             } else {
+                let (opening, depth) = (pos, brackets.count)
                 try lexOperator(&brackets, isBlock: isBlock)
+                if brackets.count > depth { openings.append(opening) } else if brackets.count < depth { openings.removeLast() }
             }
         }
     }

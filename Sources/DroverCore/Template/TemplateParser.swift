@@ -46,6 +46,12 @@ struct TemplateParser {
         TemplateError(code, message, at: map.location(line: token.line, column: token.column))
     }
 
+    /// What to say about a token found where an expression should end: a
+    /// lone `=` is nearly always a comparison written as an assignment.
+    func strayTokenHint(_ otherwise: String) -> String {
+        isOp("=") ? "'=' assigns; to compare, write '=='" : otherwise
+    }
+
     func isName(_ name: String, _ token: TemplateToken? = nil) -> Bool {
         if case .name(let n) = (token ?? current).kind { return n == name }
         return false
@@ -109,7 +115,7 @@ struct TemplateParser {
                 index += 1
                 let e = try parseTuple(allowConditional: true)
                 guard case .variableEnd = current.kind else {
-                    throw error("unexpected \(current.display) in '{{ }}': expected '}}' (a missing operator or '|'?)", at: current)
+                    throw error("unexpected \(current.display) in '{{ }}': expected '}}' (\(strayTokenHint("a missing operator or '|'?")))", at: current)
                 }
                 index += 1
                 nodes.append(TemplateNode(kind: .output(e), line: t.line, column: t.column))

@@ -37,13 +37,30 @@ struct TemplateToken: Sendable, Equatable {
 }
 
 /// Maps a position in a template's own text to a place in the user's file.
-/// A template that came from a YAML value starts at `baseLine:baseColumn`.
+/// A template that came from a YAML value starts at `baseLine:baseColumn`;
+/// when the value's characters were located one by one (quoted, folded or
+/// block scalars), `positions` says where each stands.
 struct SourceMap: Sendable, Hashable {
     var name: String
     var baseLine: Int
     var baseColumn: Int
+    var positions: CharacterPositions?
+
+    init(name: String, baseLine: Int, baseColumn: Int) {
+        self.name = name
+        self.baseLine = baseLine
+        self.baseColumn = baseColumn
+    }
+
+    init(origin: ValueOrigin) {
+        self.init(name: origin.location.file, baseLine: origin.location.line, baseColumn: origin.location.column)
+        positions = origin.characters
+    }
 
     func location(line: Int, column: Int) -> SourceLocation {
+        if let position = positions?.position(line: line, column: column) {
+            return SourceLocation(file: name, line: position.line, column: position.column)
+        }
         if line <= 1 {
             return SourceLocation(file: name, line: baseLine, column: baseColumn + column - 1)
         }

@@ -127,8 +127,12 @@ enum CommandRunner {
             let shown = if case .list(let words) = commandLine { words.map(\.text).joined(separator: " ") } else { commandLine.text }
             return .irreversible(description: "\(task.module): \(shown)")
         }
-        if case .dict(let d) = undo { undo = d["shell"] ?? d["command"] ?? d["cmd"] ?? undo }
-        let rendered = try Template.renderValue(undo, name: task.location.file, line: task.location.line, context: context.variables)
+        var origin = task.keywordOrigins["undo"]
+        if case .dict(let d) = undo, let key = ["shell", "command", "cmd"].first(where: { d[$0] != nil }) {
+            undo = d[key]!
+            origin = origin?[key]
+        }
+        let rendered = try Template.renderValue(undo, origin: origin, at: task.location, context: context.variables)
         return .undoCommand(rendered.text)
     }
 

@@ -54,8 +54,8 @@ struct DebugModule: Module {
             let name = variable.text
             let value: Value
             do {
-                value = try Template.evaluate(expression: name, name: context.task.location.file,
-                                              line: context.task.location.line, context: context.variables)
+                let origin = context.task.argumentOrigins["var"] ?? ValueOrigin(location: context.task.location)
+                value = try Template.evaluate(expression: name, origin: origin, context: context.variables)
             } catch {
                 return ModuleResult(values: [name: .string("VARIABLE IS NOT DEFINED!")])
             }
@@ -77,11 +77,12 @@ struct AssertModule: Module {
         case let v?: that = [v]
         case nil: return .failure("that is required")
         }
-        for condition in that {
+        let origins = context.task.argumentOrigins["that"] ?? ValueOrigin(location: context.task.location)
+        for (index, condition) in that.enumerated() {
             let ok: Bool
             do {
-                ok = try Template.evaluateCondition(condition.text, name: context.task.location.file,
-                                                    line: context.task.location.line, context: context.variables)
+                let origin = origins.items.isEmpty ? origins : origins.item(index) ?? origins
+                ok = try Template.evaluateCondition(condition.text, origin: origin, context: context.variables)
             } catch {
                 return .failure("The conditional check '\(condition.text)' failed. The error was: \(error)")
             }

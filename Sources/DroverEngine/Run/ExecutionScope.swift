@@ -7,7 +7,12 @@ struct ExecutionScope: Sendable {
 
     struct Condition: Sendable {
         var expression: String
-        var location: SourceLocation
+        /// Where the expression is written, so errors point into it.
+        var origin: ValueOrigin
+
+        func holds(_ variables: any TemplateContext) throws -> Bool {
+            try Template.evaluateCondition(expression, origin: origin, context: variables)
+        }
     }
 
     /// Nearest wins: become, become_user, environment, ignore_errors, no_log,
@@ -33,22 +38,25 @@ struct ExecutionScope: Sendable {
     ]
 
     /// The scope inside a block, role or task with these keywords.
-    func entering(_ keywords: Vars, at location: SourceLocation) -> ExecutionScope {
+    func entering(_ keywords: Vars, at location: SourceLocation, origins: [String: ValueOrigin] = [:]) -> ExecutionScope {
         var scope = self
         for (key, value) in keywords where Self.inherited.contains(key) {
             scope.keywords[key] = value
         }
-        if let when = keywords["when"] { scope.conditions += Self.conditions(when, at: location) }
+        if let when = keywords["when"] { scope.conditions += Self.conditions(when, origin: origins["when"], at: location) }
         if let tags = keywords["tags"] { scope.tags.formUnion(Task.stringList(tags)) }
         if case .dict(let vars)? = keywords["vars"] { scope.blockVars.append(vars) }
         return scope
     }
 
-    static func conditions(_ when: Value, at location: SourceLocation) -> [Condition] {
+    /// `origin` is where `when` is written; without it, errors point at `location`.
+    static func conditions(_ when: Value, origin: ValueOrigin?, at location: SourceLocation) -> [Condition] {
+        let whole = origin ?? ValueOrigin(location: location)
         switch when {
-        case .list(let items): return items.map { Condition(expression: $0.text, location: location) }
-        case .bool(let b): return [Condition(expression: b ? "True" : "False", location: location)]
-        default: return [Condition(expression: when.text, location: location)]
+        case .list(let items):
+            return items.enumerated().map { Condition(expression: $0.element.text, origin: whole.item($0.offset) ?? whole) }
+        case .bool(let b): return [Condition(expression: b ? "True" : "False", origin: whole)]
+        default: return [Condition(expression: when.text, origin: whole)]
         }
     }
 

@@ -11,11 +11,11 @@ enum LoopItems {
     /// nil when the task has no loop.
     static func resolve(_ task: Task, variables: RunVariables) async throws -> [Value]? {
         let location = task.location
-        func render(_ v: Value) throws -> Value {
-            try Template.renderValue(v, name: location.file, line: location.line, column: location.column, context: variables)
+        func render(_ v: Value, _ keyword: String) throws -> Value {
+            try Template.renderValue(v, origin: task.keywordOrigins[keyword], at: location, context: variables)
         }
         if let loop = task.keywords["loop"] {
-            let value = try render(loop)
+            let value = try render(loop, "loop")
             guard case .list(let items) = value else {
                 throw LoopError(description: "\(location): Invalid data passed to 'loop', it requires a list, got this instead: \(value.text). Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.")
             }
@@ -23,7 +23,7 @@ enum LoopItems {
         }
         guard let (key, raw) = task.keywords.first(where: { $0.key.hasPrefix("with_") }) else { return nil }
         let kind = String(key.dropFirst(5))
-        let value = try render(raw)
+        let value = try render(raw, key)
         switch kind {
         case "items":
             return list(value).flatMap { if case .list(let inner) = $0 { inner } else { [$0] } }

@@ -10,7 +10,7 @@ extension PlayRunner {
             for node in nodes {
                 switch node {
                 case .task(let task), .include(let task): result.append((task, scope))
-                case .block(let block): collect(block.tasks, scope.entering(block.keywords, at: block.location))
+                case .block(let block): collect(block.tasks, scope.entering(block.keywords, at: block.location, origins: block.keywordOrigins))
                 }
             }
         }
@@ -92,13 +92,13 @@ extension PlayRunner {
                                      options: options, pool: pool, observer: observer)
             do {
                 var conditions = scope.conditions
-                if let when = task.keywords["when"] { conditions += ExecutionScope.conditions(when, at: task.location) }
-                let holds = try conditions.allSatisfy {
-                    try Template.evaluateCondition($0.expression, name: $0.location.file, line: $0.location.line, column: $0.location.column, context: vars)
+                if let when = task.keywords["when"] {
+                    conditions += ExecutionScope.conditions(when, origin: task.keywordOrigins["when"], at: task.location)
                 }
+                let holds = try conditions.allSatisfy { try $0.holds(vars) }
                 guard holds else { continue }
                 let key = task.module == "include_role"
-                    ? (try TaskRunner.render(task.arguments["name"] ?? .null, inv, vars)).text
+                    ? (try TaskRunner.render(task.arguments["name"] ?? .null, origin: task.argumentOrigins["name"], inv, vars)).text
                     : (try TaskRunner.render(task.arguments["file"] ?? task.arguments["_raw_params"] ?? .null, inv, vars)).text
                 byFile[key, default: []].append(host)
             } catch {

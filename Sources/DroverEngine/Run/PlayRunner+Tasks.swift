@@ -28,13 +28,13 @@ extension PlayRunner {
     /// block/rescue/always: hosts that fail in the block run the rescue
     /// (and count as rescued when it succeeds); every host runs always.
     func runBlock(_ block: Block, scope: ExecutionScope, on targets: [String]) async throws {
-        var inner = scope.entering(block.keywords, at: block.location)
+        var inner = scope.entering(block.keywords, at: block.location, origins: block.keywordOrigins)
         let failedBefore = Set(targets.filter { hosts[$0]!.failed })
         inner.rescuable = !block.rescue.isEmpty
         let protected = !block.rescue.isEmpty || !block.always.isEmpty
         if protected { protectedDepth += 1 }
         try await runNodes(block.tasks, scope: inner, on: targets)
-        var rescueScope = scope.entering(block.keywords, at: block.location)
+        var rescueScope = scope.entering(block.keywords, at: block.location, origins: block.keywordOrigins)
         rescueScope.rescuable = scope.rescuable
         if !block.rescue.isEmpty {
             let failedHere = targets.filter { hosts[$0]!.failed && !failedBefore.contains($0) && !hosts[$0]!.unreachable }
@@ -67,7 +67,7 @@ extension PlayRunner {
         // A cancelled run starts nothing new; what runs is stopped by its agent requests.
         guard !cancelled else { return }
         if let pending = startAtTaskPending {
-            guard task.name == pending else { return }
+            guard StartAtTask.matches(pending, name: task.name, title: title(task, scope)) else { return }
             startAtTaskPending = nil
         }
         guard tagsSelect(task, scope: scope) else { return }

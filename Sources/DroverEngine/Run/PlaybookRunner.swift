@@ -35,6 +35,8 @@ public struct PlaybookRunner: Sendable {
         let directory = (playbook.path as NSString).deletingLastPathComponent
         var states: [String: HostState] = [:]
         var order: [String] = []
+        // --start-at-task is spent once a play found the task: later plays run whole, as in Ansible.
+        var options = self.options
         do {
             for play in playbook.plays where !options.cancellation.isCancelled {
                 var selected = try HostPattern.resolve(play.hosts, in: inventory)
@@ -61,6 +63,7 @@ public struct PlaybookRunner: Sendable {
                                             playbookDirectory: playbookDirectory, hosts: states)
                     try await runner.run(selected: eligible)
                     states = runner.hosts
+                    if runner.startAtTaskPending == nil { options.startAtTask = nil }
                     if runner.abortRun { break }
                 }
                 for key in states.keys { states[key]!.ended = false; states[key]!.notified = [] }

@@ -18,12 +18,11 @@ extension TaskRunner {
         do {
             // when: every enclosing condition, then the task's own.
             var conditions = inv.scope.conditions
-            if let when = task.keywords["when"] { conditions += ExecutionScope.conditions(when, at: task.location) }
+            if let when = task.keywords["when"] {
+                conditions += ExecutionScope.conditions(when, origin: task.keywordOrigins["when"], at: task.location)
+            }
             for condition in conditions {
-                let holds = try Template.evaluateCondition(condition.expression, name: condition.location.file,
-                                                           line: condition.location.line, column: condition.location.column,
-                                                           context: variables)
-                if !holds {
+                if try !condition.holds(variables) {
                     let result: Value = .dict(["changed": .bool(false), "skip_reason": .string("Conditional result was False"),
                                                "false_condition": .string(condition.expression), "skipped": .bool(true)])
                     report.status = .skipped
@@ -35,7 +34,7 @@ extension TaskRunner {
             guard let module = ModuleRegistry.modules[task.module] else {
                 return await fail(inv, message: "module \(task.moduleAsWritten) is not supported by Drover yet (docs/ansible-compatibility.md lists the supported ones)", item: label)
             }
-            var arguments = try render(.dict(task.arguments), inv, variables).dictionary
+            var arguments = try render(.dict(task.arguments), origin: task.argumentsOrigin, inv, variables).dictionary
             arguments = arguments.filter { $0.value != .string(omitPlaceholder) }
             if task.module == "debug", let verbosity = arguments["verbosity"].flatMap({ Int($0.text) }), verbosity > 0 {
                 report.status = .skipped
@@ -69,10 +68,10 @@ extension TaskRunner {
             let registerName = task.keywords["register"]?.text
             let evalVars = registerName.map { variables.adding([$0: result.registered]) } ?? variables
             if let changedWhen = task.keywords["changed_when"] {
-                result.changed = try allHold(changedWhen, inv, evalVars)
+                result.changed = try allHold(changedWhen, origin: task.keywordOrigins["changed_when"], inv, evalVars)
             }
             if let failedWhen = task.keywords["failed_when"] {
-                let failed = try allHold(failedWhen, inv, evalVars)
+                let failed = try allHold(failedWhen, origin: task.keywordOrigins["failed_when"], inv, evalVars)
                 result.failed = failed
                 if failed, result.msg == nil || result.msg == "" { result.msg = "Failed as requested from task" }
             }
@@ -122,7 +121,7 @@ extension TaskRunner {
             result.values["attempts"] = .int(attempt)
             let registerName = inv.task.keywords["register"]?.text
             let vars = registerName.map { variables.adding([$0: result.registered]) } ?? variables
-            if try allHold(until, inv, vars) {
+            if try allHold(until, origin: inv.task.keywordOrigins["until"], inv, vars) {
                 result.failed = false
                 return result
             }
@@ -138,12 +137,9 @@ extension TaskRunner {
 
     /// A condition or list of conditions (changed_when, failed_when, until):
     /// a list holds when every entry does, as Ansible documents.
-    static func allHold(_ value: Value, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Bool {
-        let conditions = ExecutionScope.conditions(value, at: inv.task.location)
-        let results = try conditions.map {
-            try Template.evaluateCondition($0.expression, name: $0.location.file, line: $0.location.line,
-                                           column: $0.location.column, context: vars)
-        }
+    static func allHold(_ value: Value, origin: ValueOrigin?, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Bool {
+        let conditions = ExecutionScope.conditions(value, origin: origin, at: inv.task.location)
+        let results = try conditions.map { try $0.holds(vars) }
         return !results.contains(false)
     }
 

@@ -90,13 +90,14 @@ enum TaskRunner {
 
     /// A keyword of the task or inherited, rendered.
     static func keyword(_ name: String, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Value? {
-        guard let raw = inv.task.keywords[name] ?? inv.scope.keywords[name] else { return nil }
-        return try render(raw, inv, vars)
+        if let own = inv.task.keywords[name] { return try render(own, origin: inv.task.keywordOrigins[name], inv, vars) }
+        guard let inherited = inv.scope.keywords[name] else { return nil }
+        return try render(inherited, inv, vars)
     }
 
-    static func render(_ value: Value, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Value {
-        try Template.renderValue(value, name: inv.task.location.file, line: inv.task.location.line,
-                                 column: inv.task.location.column, context: vars)
+    /// Renders a value of the task; errors point into it through `origin`, else at the task.
+    static func render(_ value: Value, origin: ValueOrigin? = nil, _ inv: TaskInvocation, _ vars: RunVariables) throws -> Value {
+        try Template.renderValue(value, origin: origin, at: inv.task.location, context: vars)
     }
 
     static func fail(_ inv: TaskInvocation, message: String, item: String? = nil) async -> HostTaskResult {

@@ -12,7 +12,7 @@ public enum AdHocPlaybook {
 
     public static func make(pattern: String, command: [String]) throws -> Playbook {
         var parser = PlaybookParser()
-        parser.sources[path] = source(pattern: pattern, command: command)
+        parser.inMemory[path] = source(pattern: pattern, command: command)
         return try parser.parse(file: path)
     }
 
