@@ -126,8 +126,11 @@ struct LogsAndDiffTests {
         #expect(cut.count == 5 && cut.last?.hasPrefix("… 14 more diff lines") == true)
         #expect(RunDiffLines.unified("", "new\n") == ["@@ -0,0 +1 @@", "+new"])
         #expect(RunDiffLines.unified("a\n", "a") == ["\\ no newline at the end of run B's output"])
-        // Too big for the table: still a correct diff, as removals then additions.
-        let big = RunDiffLines.edits((0..<3000).map(String.init), (0..<3000).map { "x\($0)" }, cellLimit: 1000)
-        #expect(big.count == 6000)
+        // Six unchanged lines between two changes: one hunk, as diff -u prints it.
+        var close = (1...30).map { "line \($0)" }
+        close[2] = "LINE 3"
+        close[9] = "LINE 10"
+        #expect(RunDiffLines.unified(before, close.joined(separator: "\n") + "\n", maxLines: 100).filter { $0.hasPrefix("@@") }
+                == ["@@ -1,13 +1,13 @@"])
     }
 }
