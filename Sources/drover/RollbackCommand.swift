@@ -32,6 +32,7 @@ struct RollbackCommand: AsyncParsableCommand {
     var force = false
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var terminal: TerminalOptions
 
     func run() async throws {
         let store = try await StoreOptions.open()
@@ -67,7 +68,7 @@ struct RollbackCommand: AsyncParsableCommand {
         var info = RunInfo(playbook: summary.playbook, playbookSHA256: "", inventory: sources, limit: limit, extraVars: [:], checkMode: check)
         info.kind = .rollback
         info.parentRunID = runID
-        let console = ConsoleObserver(json: false, verbosity: 0, diff: false)
+        let console = ConsoleObserver(json: false, verbosity: 0, diff: false, palette: terminal.palette)
         let recorder = try await RunRecorder.start(store: store, info: info, forwardingTo: console)
         var runner = RollbackRunner(journals: selected, inventory: loaded, connector: SSHConnector(options: connection.settings),
                                     script: script, observer: recorder,

@@ -20,6 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var playbook: PlaybookOptions
     @OptionGroup var inventory: InventoryOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var terminal: TerminalOptions
 
     @Flag(name: [.short, .customLong("check")], help: "Report what would change; change nothing.")
     var check = false
@@ -121,7 +122,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { signals.restore() }
         let handle = try await service.start(request)
         // The console is one subscriber of the run; its buffer is large, as a terminal keeps up.
-        let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff)
+        let console = ConsoleObserver(json: json, verbosity: verbose, diff: diff, palette: terminal.palette)
         await console.consume(handle.events(buffer: 1 << 16))
         let outcome = await handle.outcome
         try report(outcome, runID: handle.id)
