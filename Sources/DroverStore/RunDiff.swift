@@ -34,8 +34,11 @@ public struct RunDiff: Sendable {
         public var occurrence: Int
 
         /// `[h1] restart app (item=x) #2`.
-        public var label: String {
-            "[\(host)] \(task)" + (item.map { " (item=\($0))" } ?? "") + (occurrence > 1 ? " #\(occurrence)" : "")
+        public var label: String { "[\(host)] " + taskLabel }
+
+        /// The same without the host: `restart app (item=x) #2`.
+        public var taskLabel: String {
+            task + (item.map { " (item=\($0))" } ?? "") + (occurrence > 1 ? " #\(occurrence)" : "")
         }
     }
 
@@ -57,6 +60,9 @@ public struct RunDiff: Sendable {
 
     public var runA: Int64
     public var runB: Int64
+    /// The playbook each run ran (its path when recorded).
+    public var playbookA = ""
+    public var playbookB = ""
     /// Results present in both runs.
     public var compared = 0
     /// Failed in B, not in A.
@@ -81,37 +87,6 @@ public struct RunDiff: Sendable {
     public var isEmpty: Bool {
         newFailures.isEmpty && fixedFailures.isEmpty && statusChanges.isEmpty && changedOutputs.isEmpty
             && onlyInA.isEmpty && onlyInB.isEmpty && hostsOnlyInA.isEmpty && hostsOnlyInB.isEmpty
-    }
-
-    /// The report `drover diff` prints: new failures first.
-    public var lines: [String] {
-        if isEmpty { return ["runs \(runA) and \(runB) do not differ (\(compared) results compared)"] }
-        var out: [String] = []
-        func section(_ title: String, _ items: [String]) {
-            guard !items.isEmpty else { return }
-            out.append("\(title) (\(items.count)):")
-            out.append(contentsOf: items.map { "  " + $0 })
-        }
-        func failure(_ o: Outcome) -> String { o.label + (o.msg.map { ": \(Self.oneLine($0))" } ?? "") }
-        section("new failures", newFailures.map { "\($0.key.label): \($0.before.label) → \(failure($0.after))" })
-        section("fixed", fixedFailures.map { "\($0.key.label): \(failure($0.before)) → \($0.after.label)" })
-        section("status changes", statusChanges.map { "\($0.key.label): \($0.before.label) → \($0.after.label)" })
-        if !changedOutputs.isEmpty {
-            out.append("changed output (\(changedOutputs.count)):")
-            for change in changedOutputs {
-                out.append("  \(change.key.label): stdout differs")
-                out.append(contentsOf: change.diff.map { "    " + $0 })
-            }
-        }
-        section("tasks only in run \(runA)", onlyInA.map(\.label))
-        section("tasks only in run \(runB)", onlyInB.map(\.label))
-        if !hostsOnlyInA.isEmpty { out.append("hosts only in run \(runA): \(hostsOnlyInA.joined(separator: ", "))") }
-        if !hostsOnlyInB.isEmpty { out.append("hosts only in run \(runB): \(hostsOnlyInB.joined(separator: ", "))") }
-        out.append("runs \(runA) and \(runB) differ: \(newFailures.count) new failures, \(fixedFailures.count) fixed, "
-            + "\(statusChanges.count) other status changes, \(changedOutputs.count) changed outputs, "
-            + "\(onlyInA.count + onlyInB.count) tasks and \(hostsOnlyInA.count + hostsOnlyInB.count) hosts in one run only "
-            + "(\(compared) results compared)")
-        return out
     }
 
     /// The first line of a message, cut to 160 characters.

@@ -5,9 +5,11 @@ extension Store {
     /// Compares run `a` with run `b` (usually the later one) per host and
     /// task; see `RunDiff`. Throws `notFound` for an unknown run.
     public func diff(_ a: Int64, _ b: Int64, maxDiffLines: Int = 20) throws -> RunDiff {
-        let (rowsA, hostsA) = try diffRows(a)
-        let (rowsB, hostsB) = try diffRows(b)
+        let (rowsA, hostsA, playbookA) = try diffRows(a)
+        let (rowsB, hostsB, playbookB) = try diffRows(b)
         var diff = RunDiff(runA: a, runB: b)
+        diff.playbookA = playbookA
+        diff.playbookB = playbookB
         diff.hostsOnlyInA = hostsA.subtracting(hostsB).sorted()
         diff.hostsOnlyInB = hostsB.subtracting(hostsA).sorted()
         let shared = hostsA.intersection(hostsB)
@@ -46,10 +48,10 @@ extension Store {
         try await BlobStore.offThePool { try self.diff(a, b, maxDiffLines: maxDiffLines) }
     }
 
-    /// A run's results keyed for matching, in task order, and its hosts.
-    private func diffRows(_ id: Int64) throws -> ([DiffRow], Set<String>) {
+    /// A run's results keyed for matching, in task order, its hosts and its playbook.
+    private func diffRows(_ id: Int64) throws -> ([DiffRow], Set<String>, String) {
         try pool.read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) != nil else {
+            guard let playbook = try String.fetchOne(db, sql: "SELECT playbook FROM runs WHERE id = ?", arguments: [id]) else {
                 throw StoreError(.notFound, "no run \(id): `drover runs` lists the recorded ones")
             }
             var hosts = Set(try String.fetchAll(db, sql: "SELECT host FROM run_hosts WHERE run_id = ?", arguments: [id]))
@@ -70,7 +72,7 @@ extension Store {
                                                              rc: row["rc"], msg: row["msg"]),
                                     inline: row["stdout"], blob: row["stdout_blob"]))
             }
-            return (rows, hosts)
+            return (rows, hosts, playbook)
         }
     }
 

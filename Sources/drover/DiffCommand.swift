@@ -9,8 +9,9 @@ struct DiffCommand: ParsableCommand {
         discussion: """
             Results are matched by host name and by task title (with loop item and occurrence). Printed in order: \
             new failures, fixed failures, other status changes, changed stdout (a short unified diff), tasks only \
-            in one run, hosts only in one run. Exit status like diff(1): 0 when nothing differs, 1 when something \
-            does, 2 on an error (a run not in the store).
+            in one run, hosts only in one run; one line per task and outcome with its hosts summarised (-v: one \
+            line per host). When the runs ran different playbooks, the first line says so. Exit status like \
+            diff(1): 0 when nothing differs, 1 when something does, 2 on an error (a run not in the store).
             """
     )
 
@@ -23,6 +24,9 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "At most this many lines of unified diff per changed output.")
     var diffLines = 20
 
+    @Flag(name: .short, help: "One line per host and task instead of one per task.")
+    var verbose = false
+
     func run() throws {
         let diff: RunDiff
         do {
@@ -32,7 +36,7 @@ struct DiffCommand: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
             throw ExitCode(2)
         }
-        for line in diff.lines { Output.line(line) }
+        for line in diff.report(verbose: verbose) { Output.line(line) }
         if !diff.isEmpty { throw ExitCode(1) }
     }
 }

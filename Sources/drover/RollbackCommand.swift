@@ -33,6 +33,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var control: RunControlOptions
+    @OptionGroup var terminal: TerminalOptions
 
     func run() async throws {
         let store = try await StoreOptions.open()
@@ -75,7 +76,7 @@ struct RollbackCommand: AsyncParsableCommand {
         let work = RollbackWork(undoing: runID, journals: selected, force: force, wholeRun: limit == nil)
         let request = RunRequest(work: .rollback(work), inventory: loaded, options: options, info: info,
                                  connector: SSHConnector(options: connection.settings), script: script, locking: control.locking)
-        let (id, outcome) = try await RunLauncher.launch(request, console: ConsoleObserver(json: false, verbosity: 0, diff: false))
+        let (id, outcome) = try await RunLauncher.launch(request, console: ConsoleObserver(json: false, verbosity: 0, diff: false, palette: terminal.palette))
         if outcome.status == .cancelled { Output.line("run \(id) cancelled after \(Output.seconds(outcome.duration))") }
         Output.line("rollback\(check ? " check" : "") recorded as run \(id)")
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var playbook: PlaybookOptions
     @OptionGroup var inventory: InventoryOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var terminal: TerminalOptions
 
     @Flag(name: [.short, .customLong("check")], help: "Report what would change; change nothing.")
     var check = false
@@ -100,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
         let request = RunRequest(playbook: parsed, inventory: loaded, options: options, info: info,
                                  connector: SSHConnector(options: connection.settings), script: script,
                                  locking: control.locking)
-        let (id, outcome) = try await RunLauncher.launch(request, console: ConsoleObserver(json: json, verbosity: verbose, diff: diff))
+        let (id, outcome) = try await RunLauncher.launch(request, console: ConsoleObserver(json: json, verbosity: verbose, diff: diff, palette: terminal.palette))
         try report(outcome, runID: id)
     }
 

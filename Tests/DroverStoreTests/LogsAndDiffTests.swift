@@ -94,7 +94,7 @@ struct LogsAndDiffTests {
         #expect(diff.hostsOnlyInB == ["h4"])
         #expect(diff.compared == 7)
 
-        let lines = diff.lines
+        let lines = diff.report(verbose: true)
         #expect(lines.first == "new failures (1):")
         #expect(lines[1] == "  [h2] install: changed rc=0 → failed rc=1: package conflict …")
         let order = ["new failures", "fixed", "status changes", "changed output", "tasks only in run \(a)", "tasks only in run \(b)",
@@ -104,7 +104,7 @@ struct LogsAndDiffTests {
 
         let same = try await temp.store.diff(a, a)
         #expect(same.isEmpty)
-        #expect(same.lines == ["runs \(a) and \(a) do not differ (10 results compared)"])
+        #expect(same.report() == ["runs \(a) and \(a) do not differ (10 results compared)"])
         #expect(throws: StoreError.self) { try temp.store.diff(a, b + 1) }
     }
 
@@ -126,8 +126,66 @@ struct LogsAndDiffTests {
         #expect(cut.count == 5 && cut.last?.hasPrefix("… 14 more diff lines") == true)
         #expect(RunDiffLines.unified("", "new\n") == ["@@ -0,0 +1 @@", "+new"])
         #expect(RunDiffLines.unified("a\n", "a") == ["\\ no newline at the end of run B's output"])
-        // Too big for the table: still a correct diff, as removals then additions.
-        let big = RunDiffLines.edits((0..<3000).map(String.init), (0..<3000).map { "x\($0)" }, cellLimit: 1000)
-        #expect(big.count == 6000)
+        // Six unchanged lines between two changes: one hunk, as diff -u prints it.
+        var close = (1...30).map { "line \($0)" }
+        close[2] = "LINE 3"
+        close[9] = "LINE 10"
+        #expect(RunDiffLines.unified(before, close.joined(separator: "\n") + "\n", maxLines: 100).filter { $0.hasPrefix("@@") }
+                == ["@@ -1,13 +1,13 @@"])
+    }
+
+    @Test("diff groups results by task and outcome with their hosts summarised; verbose lists each host")
+    func grouped() async throws {
+        let temp = try TemporaryStore("diff-grouped")
+        defer { temp.close() }
+        let hosts = (1...7).map { "h\($0)" }
+        let a = try await record(temp.store, hosts.map { report($0, "install", .changed, stdout: "v1\n", rc: 0) }
+            + hosts.map { report($0, "restart", .changed, rc: 0) })
+        let b = try await record(temp.store, hosts.map { report($0, "install", $0 == "h7" ? .changed : .failed, stdout: "v2\n", rc: $0 == "h7" ? 0 : 1,
+                                                                 msg: $0 == "h7" ? nil : "conflict") }
+            + hosts.prefix(2).map { report($0, "restart", .ok, rc: 0) })
+        let lines = try await temp.store.diff(a, b).report()
+        #expect(lines == [
+            "new failures (6):",
+            "  install on 6 hosts (h1, h2, h3, h4, h5, …): changed rc=0 → failed rc=1: conflict",
+            "status changes (2):",
+            "  restart on 2 hosts (h1, h2): changed rc=0 → ok rc=0",
+            "changed output (7):",
+            "  install on 7 hosts (h1, h2, h3, h4, h5, …): stdout differs",
+            "    @@ -1 +1 @@", "    -v1", "    +v2",
+            "tasks only in run \(a) (5):",
+            "  restart on 5 hosts (h3, h4, h5, h6, h7)",
+            "runs \(a) and \(b) differ: 6 new failures, 0 fixed, 2 other status changes, 7 changed outputs, 5 tasks and 0 hosts in one run only (9 results compared)",
+        ], "\(lines.joined(separator: "\n"))")
+        let long = try await temp.store.diff(a, b).report(verbose: true)
+        let perHost = long.filter { $0.hasPrefix("  [") }.count
+        #expect(perHost == 20)
+        #expect(long.contains("  [h3] restart"))
+    }
+
+    @Test("diff says on its first line when the runs ran different playbooks, and still compares them")
+    func differentPlaybooks() async throws {
+        let temp = try TemporaryStore("diff-playbooks")
+        defer { temp.close() }
+        let a = try await record(temp.store, [report("h1", "install", .changed, rc: 0)], info: runInfo("site.yml"))
+        let b = try await record(temp.store, [report("h1", "install", .failed, rc: 1)], info: runInfo("other.yml"))
+        let c = try await record(temp.store, [report("h1", "install", .changed, rc: 0)], info: runInfo("other.yml"))
+        let lines = try await temp.store.diff(a, b).report()
+        #expect(lines.first == "runs \(a) and \(b) ran different playbooks (/srv/playbooks/site.yml and /srv/playbooks/other.yml); "
+                + "their results are matched by host and task title")
+        #expect(lines.contains("  install on h1: changed rc=0 → failed rc=1"), "\(lines)")
+        #expect(try await temp.store.diff(a, c).report().first?.hasPrefix("runs \(a) and \(c) ran different playbooks") == true)
+        #expect(try await temp.store.diff(b, c).report().first?.hasPrefix("new failures") == false)
+        #expect(try await temp.store.diff(b, c).report().first == "fixed (1):")
+    }
+
+    @Test("host summaries name a few hosts and count the rest")
+    func hostSummary() {
+        #expect(HostSummary.named(["h1"]) == "h1")
+        #expect(HostSummary.named(["h1", "h2"]) == "2 hosts (h1, h2)")
+        #expect(HostSummary.named((1...18).map { "h\($0)" }) == "18 hosts (h1, h2, h3, h4, h5, …)")
+        #expect(HostSummary.tally(Array(repeating: .changed, count: 18) + [.ok, .ok]) == "changed on 18 hosts, ok on 2")
+        #expect(HostSummary.tally([.skipped, .failed]) == "failed on 1 host, skipped on 1")
+        #expect(HostSummary.tally([.ok, .unreachable, .unreachable, .cancelled]) == "unreachable on 2 hosts, cancelled on 1, ok on 1")
     }
 }

@@ -56,8 +56,12 @@ struct StoreCommandLineTests {
 
         let show = try await drover(["show", "2"])
         #expect(show.status == 0)
-        #expect(show.output.contains("[h20] maybe fail: failed rc=3"), "\(show.output)")
+        #expect(show.output.contains("  maybe fail: failed on 1 host, skipped on 1\n      h20: failed rc=3"), "\(show.output)")
+        #expect(show.output.contains("\nchanged:\n  nothing: changed on 2 hosts\n  say: changed on 2 hosts\n"), "\(show.output)")
         #expect(show.output.contains("h19") && show.output.contains("failed=1"))
+        let longShow = try await drover(["show", "2", "-v"])
+        #expect(longShow.output.contains("[h20] maybe fail: failed rc=3"), "\(longShow.output)")
+        #expect(longShow.output.contains("  [h19] say\n  [h20] say\n"), "\(longShow.output)")
 
         // One result: exactly its stored bytes (the module drops the final newline, as Ansible's does).
         let one = try await droverStdout(["logs", "1", "--host", "h19", "--task", "say"])
@@ -73,8 +77,16 @@ struct StoreCommandLineTests {
 
         let diff = try await drover(["diff", "1", "2"])
         #expect(diff.status == 1, "\(diff.output)")
-        #expect(diff.output.hasPrefix("new failures (1):\n  [h20] maybe fail: changed rc=0 → failed rc=3"), "\(diff.output)")
+        #expect(diff.output.hasPrefix("new failures (1):\n  maybe fail on h20: changed rc=0 → failed rc=3"), "\(diff.output)")
+        let longDiff = try await drover(["diff", "1", "2", "-v"])
+        #expect(longDiff.output.hasPrefix("new failures (1):\n  [h20] maybe fail: changed rc=0 → failed rc=3"), "\(longDiff.output)")
         #expect(try await drover(["diff", "1", "1"]).status == 0)
+        // Another playbook's run: compared all the same, with a word first.
+        try Self.playbook.write(toFile: "\(home)/other.yml", atomically: true, encoding: .utf8)
+        #expect(try await drover(["run", "\(home)/other.yml", "-i", TestHosts.path("inventory")]).status == 0)
+        let across = try await drover(["diff", "1", "3"])
+        #expect(across.output.hasPrefix("runs 1 and 3 ran different playbooks (\(home)/site.yml and \(home)/other.yml)"), "\(across.output)")
+        #expect(across.output.contains("runs 1 and 3 do not differ"), "\(across.output)")
 
         let junit = try await droverStdout(["export", "2", "--format", "junit"])
         #expect(junit.status == 0)
@@ -89,10 +101,10 @@ struct StoreCommandLineTests {
         #expect(FileManager.default.contents(atPath: "\(home)/run.json").map { $0.count > 1000 } == true)
 
         let dry = try await drover(["prune", "--older-than", "0s", "--dry-run"])
-        #expect(dry.output.contains("would remove 2 run(s)"), "\(dry.output)")
-        #expect(try await drover(["runs"]).output.split(separator: "\n").count == 3)
+        #expect(dry.output.contains("would remove 3 run(s)"), "\(dry.output)")
+        #expect(try await drover(["runs"]).output.split(separator: "\n").count == 4)
         let pruned = try await drover(["prune", "--older-than", "0s"])
-        #expect(pruned.output.contains("removed 2 run(s)"), "\(pruned.output)")
+        #expect(pruned.output.contains("removed 3 run(s)"), "\(pruned.output)")
         #expect(try await drover(["runs"]).output == "no recorded runs match\n")
         #expect(try await drover(["prune", "--older-than", "soon"]).status == 64)
     }

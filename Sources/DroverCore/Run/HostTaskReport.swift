@@ -13,6 +13,8 @@ public struct HostTaskReport: Sendable {
     public var rescued = false
     /// The loop item's label, for per-item lines.
     public var item: String?
+    /// Which of the host's loop items this is.
+    public var loop: LoopPosition?
     public var result: Value
     public var diffs: [FileDiff] = []
     public var noLog = false

@@ -14,6 +14,8 @@ struct TaskInvocation: Sendable {
     let options: RunOptions
     let pool: AgentPool
     let observer: any RunObserver
+    /// Set while one loop item runs: its results carry it.
+    var loop: LoopPosition?
 
     /// Hands a result to the observer, with the task's id, marked rescued
     /// when a block's `rescue` will handle the failure; a `no_log` task's
@@ -22,6 +24,7 @@ struct TaskInvocation: Sendable {
         var report = report.censored
         report.status = options.cancellation.settled(report.status)
         report.taskID = task.id
+        report.loop = loop
         report.rescued = report.status == .failed && !report.ignored && scope.rescuable
         await observer.hostReported(report)
     }

@@ -36,7 +36,9 @@ enum TaskRunner {
             if let template = loopControl["label"] {
                 if let rendered = try? render(template, inv, vars) { label = rendered.text }
             }
-            let one = await runItem(inv, variables: vars, label: label)
+            var itemInvocation = inv
+            itemInvocation.loop = LoopPosition(index: index + 1, count: items.count)
+            let one = await runItem(itemInvocation, variables: vars, label: label)
             if one.status == .unreachable { return one }
             var entry = one.result.dictionary
             entry[loopVar] = item
