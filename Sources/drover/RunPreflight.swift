@@ -19,7 +19,7 @@ enum RunPreflight {
         do {
             try playbook.checkStartAtTask(name)
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }

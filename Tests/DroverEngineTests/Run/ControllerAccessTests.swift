@@ -46,10 +46,11 @@ struct ControllerAccessTests {
                 - command: touch {{ playbook_dir }}/ran-controller
             """, options: options)
         let site = "\(harness.directory)/site.yml"
-        // Each refusal names the task's (or, for facts, the play's) place in the file.
+        // Each refusal names its place in the file: the lookup's expression,
+        // else the task's (or, for facts, the play's).
         let expected: [(task: String, at: String, says: String)] = [
-            ("lines", "\(site):4:", "with_lines"), ("env", "\(site):8:", "lookup('env')"),
-            ("pipe", "\(site):11:", "lookup('pipe')"), ("delegated", "\(site):14:", "controller"),
+            ("lines", "\(site):4:", "with_lines"), ("env", "\(site):9:25:", "lookup('env')"),
+            ("pipe", "\(site):12:25:", "lookup('pipe')"), ("delegated", "\(site):14:", "controller"),
             ("local connection", "\(site):18:", "controller"), ("local action", "\(site):22:", "controller"),
         ]
         let reports = await observer.reports
