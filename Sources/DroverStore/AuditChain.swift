@@ -1,5 +1,7 @@
 import Crypto
+import DroverCore
 import Foundation
+import OrderedCollections
 
 /// How an audit entry is hashed: a SHA-256 over its fields, each written
 /// with its length (so no two different entries give the same input), and
@@ -30,16 +32,23 @@ enum AuditChain {
         try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(text)
     }
 
-    /// Keys whose values are never written to the log, whatever the caller
-    /// passes: a last guard against a secret slipping into `details`.
-    static func redacted(_ details: [String: String]) -> [String: String] {
-        var clean = details
-        for key in details.keys {
-            let lower = key.lowercased()
-            if ["password", "secret", "token", "passphrase"].contains(where: { lower.contains($0) }) && !lower.hasSuffix("_id") {
-                clean[key] = "<redacted>"
-            }
+    /// `details` as stored: JSON with sorted keys, the values of
+    /// secret-looking names hidden at any depth (the rule extra vars follow
+    /// in `runs`), a last guard against a secret slipping into the log.
+    static func detailsJSON(_ details: [String: Value]) -> String {
+        redacted(.dict(OrderedDictionary(uniqueKeysWithValues: details.sorted { $0.key < $1.key }))).jsonText(sortKeys: true)
+    }
+
+    private static func redacted(_ value: Value) -> Value {
+        switch value {
+        case .dict(let entries):
+            var clean = OrderedDictionary<String, Value>()
+            for (key, item) in entries { clean[key] = RunInfo.isSecretName(key) ? .string("********") : redacted(item) }
+            return .dict(clean)
+        case .list(let items):
+            return .list(items.map(redacted))
+        default:
+            return value
         }
-        return clean
     }
 }

@@ -1,3 +1,4 @@
+import DroverCore
 import Foundation
 import GRDB
 
@@ -6,11 +7,9 @@ import GRDB
 /// the last entry, so two processes never both extend the same one.
 extension Store {
     @discardableResult
-    public func appendAudit(actor: String, source: String, action: String, details: [String: String] = [:],
+    public func appendAudit(actor: String, source: String, action: String, details: [String: Value] = [:],
                             at: Date = Date()) async throws -> AuditEntry {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = String(decoding: try encoder.encode(AuditChain.redacted(details)), as: UTF8.self)
+        let json = AuditChain.detailsJSON(details)
         let stamp = AuditChain.format(at)
         return try await pool.writeWithoutTransaction { db in
             var entry: AuditEntry?

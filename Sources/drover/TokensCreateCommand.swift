@@ -34,8 +34,8 @@ struct TokensCreateCommand: AsyncParsableCommand {
         let store = try await StoreOptions.open()
         let created = try await store.createToken(user: user, scope: scope, expiresAt: lifetime.map { now.addingTimeInterval($0) }, now: now)
         try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.tokenCreate,
-                                    details: ["user": created.token.user, "token_id": String(created.token.id), "scope": scope.rawValue,
-                                              "expires_at": created.token.expiresAt.map(Table.time) ?? "never"])
+                                    details: ["user": .string(created.token.user), "id": .int(Int(created.token.id)), "scope": .string(scope.rawValue),
+                                              "expires_at": .string(created.token.expiresAt.map(Table.time) ?? "never")])
         let until = created.token.expiresAt.map { "expires \(Table.time($0))" } ?? "never expires"
         FileHandle.standardError.write(Data("token \(created.token.id) for \(created.token.user), scope \(scope.rawValue), \(until); store it now, it is not shown again:\n".utf8))
         Output.line(created.secret)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverCore
 import DroverStore
 
 struct TokensRevokeCommand: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct TokensRevokeCommand: AsyncParsableCommand {
         let store = try await StoreOptions.open()
         let token = try await store.revokeToken(id: id)
         try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.tokenRevoke,
-                                    details: ["user": token.user, "token_id": String(token.id)])
+                                    details: ["user": .string(token.user), "id": .int(Int(token.id))])
         Output.line("revoked token \(token.id) of \(token.user)")
     }
 }

@@ -29,7 +29,7 @@ struct UsersAddCommand: AsyncParsableCommand {
         let store = try await StoreOptions.open()
         let account = try await store.addUser(name: name, password: password, role: role)
         try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.userAdd,
-                                    details: ["user": account.name, "role": role.rawValue])
+                                    details: ["user": .string(account.name), "role": .string(role.rawValue)])
         Output.line("added user \(account.name) (\(role.rawValue))")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverCore
 import DroverStore
 
 struct UsersDisableCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct UsersDisableCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try await StoreOptions.open()
         let account = try await store.disableUser(name: name)
-        try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.userDisable, details: ["user": account.name])
+        try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.userDisable, details: ["user": .string(account.name)])
         Output.line("disabled user \(account.name)")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverCore
 import DroverStore
 
 struct UsersPasswdCommand: AsyncParsableCommand {
@@ -18,7 +19,7 @@ struct UsersPasswdCommand: AsyncParsableCommand {
         guard try await store.user(named: name) != nil else { throw StoreError(.notFound, "no user is named '\(name)': drover users list shows them") }
         let password = try await PasswordInput.read(fromStdin: passwordStdin, for: name)
         try await store.setPassword(name: name, password: password)
-        try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.userPassword, details: ["user": name])
+        try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.userPassword, details: ["user": .string(name)])
         Output.line("changed the password of \(name)")
     }
 }

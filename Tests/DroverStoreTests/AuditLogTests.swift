@@ -11,7 +11,7 @@ struct AuditLogTests {
         let temporary = try TemporaryStore(label)
         for i in 1...count {
             try await temporary.store.appendAudit(actor: "alice", source: "10.0.0.\(i)", action: AuditAction.launch,
-                                                  details: ["template": "job\(i)", "limit": "web*"])
+                                                  details: ["template": .string("job\(i)"), "limit": .string("web*")])
         }
         return temporary
     }
@@ -33,7 +33,7 @@ struct AuditLogTests {
         #expect(page.entries.map(\.id) == [5, 4, 3, 2, 1])
         #expect(page.entries.last?.prevSHA256 == AuditChain.genesis)
         for (newer, older) in zip(page.entries, page.entries.dropFirst()) { #expect(newer.prevSHA256 == older.sha256) }
-        #expect(page.entries[0].details == #"{"limit":"web*","template":"job5"}"#)
+        #expect(page.entries[0].details == #"{"limit": "web*", "template": "job5"}"#)
         #expect(try await temporary.store.verifyAuditChain() == .intact(entries: 5, head: page.entries[0].sha256))
     }
 
@@ -104,13 +104,15 @@ struct AuditLogTests {
         #expect(try await temporary.store.auditEntries(actor: "bob").entries.map(\.id) == [8])
     }
 
-    @Test("details under secret-looking keys are redacted; ids are kept")
+    @Test("values of secret-looking names are hidden at any depth, as in a run's extra vars")
     func redaction() async throws {
         let temporary = try TemporaryStore("audit-redact")
         defer { temporary.close() }
-        let entry = try await temporary.store.appendAudit(actor: "alice", source: "cli", action: AuditAction.tokenCreate,
-                                                          details: ["token": "drv_secret", "db_password": "hunter22", "token_id": "4"])
-        #expect(entry.details == #"{"db_password":"<redacted>","token":"<redacted>","token_id":"4"}"#)
+        let extraVars = Value.dict(["port": .int(80), "api_key": .string("k-123"), "users": .list([.dict(["name": .string("x"), "password": .string("hunter22")])])])
+        let entry = try await temporary.store.appendAudit(actor: "alice", source: "cli", action: AuditAction.launch,
+                                                          details: ["token": .string("drv_secret"), "template": .string("deploy"), "extra_vars": extraVars])
+        #expect(entry.details == #"{"extra_vars": {"api_key": "********", "port": 80, "users": [{"name": "x", "password": "********"}]}, "template": "deploy", "token": "********"}"#)
+        #expect(try await temporary.store.verifyAuditChain() == .intact(entries: 1, head: entry.sha256))
     }
 
     @Test("concurrent appends from two stores on one file keep one chain")
@@ -121,7 +123,7 @@ struct AuditLogTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, store) in [temporary.store, second].enumerated() {
                 group.addTask {
-                    for i in 0..<20 { try await store.appendAudit(actor: "s\(index)", source: "cli", action: "test", details: ["i": "\(i)"]) }
+                    for i in 0..<20 { try await store.appendAudit(actor: "s\(index)", source: "cli", action: "test", details: ["i": .int(i)]) }
                 }
             }
             try await group.waitForAll()
