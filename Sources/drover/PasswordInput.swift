@@ -2,6 +2,11 @@ import DroverCore
 import Foundation
 import Glibc
 
+/// The terminal's settings while echo is off, for the SIGINT handler (a C
+/// function pointer: it can reach only globals). Written before the
+/// handler is installed, read only by it.
+nonisolated(unsafe) private var savedTerminal = termios()
+
 /// Reads a new password: from standard input with `--password-stdin`
 /// (for scripts), else asked twice on the terminal with echo off. Reading
 /// blocks, so it happens on a thread of its own, never on the
@@ -36,15 +41,22 @@ enum PasswordInput {
 
     private static func ask(_ prompt: String) throws -> String {
         FileHandle.standardError.write(Data(prompt.utf8))
-        var saved = termios()
-        tcgetattr(STDIN_FILENO, &saved)
-        var silent = saved
+        tcgetattr(STDIN_FILENO, &savedTerminal)
+        var silent = savedTerminal
         silent.c_lflag &= ~tcflag_t(ECHO)
+        // Ctrl-C while echo is off would leave the shell typing blind.
+        signal(SIGINT) { _ in
+            tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal)
+            _ = write(STDERR_FILENO, "\n", 1)  // async-signal-safe, unlike FileHandle
+            _exit(130)
+        }
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
         defer {
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &savedTerminal)
+            signal(SIGINT, SIG_DFL)
             FileHandle.standardError.write(Data("\n".utf8))
         }
         return readLine(strippingNewline: true) ?? ""
     }
+
 }

@@ -25,8 +25,11 @@ struct UsersAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         let role = try UserRole(parsing: role)
-        let password = try await PasswordInput.read(fromStdin: passwordStdin, for: name)
         let store = try await StoreOptions.open()
+        if try await store.user(named: name) != nil {  // before asking for a password that would be refused
+            throw StoreError(.alreadyExists, "user '\(name)' already exists: pick another name, or change its password with drover users passwd \(name)")
+        }
+        let password = try await PasswordInput.read(fromStdin: passwordStdin, for: name)
         let account = try await store.addUser(name: name, password: password, role: role)
         try await store.appendAudit(actor: LocalActor.name, source: LocalActor.source, action: AuditAction.userAdd,
                                     details: ["user": .string(account.name), "role": .string(role.rawValue)])
