@@ -32,6 +32,12 @@ extension Store {
         }
     }
 
+    /// Token `id`, so the server can check whose it is before revoking it
+    /// (`ServerAction.manageTokens(owner:)`).
+    public func token(id: Int64) async throws -> APIToken? {
+        try await pool.read { db in try Self.tokens(db, where: "t.id = ?", [id]).first }
+    }
+
     /// Tokens of `user`, or of everyone, oldest first.
     public func tokens(user: String? = nil) async throws -> [APIToken] {
         try await pool.read { db in

@@ -30,6 +30,8 @@ struct TokenStoreTests {
         #expect(rows[0]["token_sha256"] as String == TokenSecret.digest(created.secret))
         #expect(!rows.description.contains(created.secret.dropFirst(4)))
         #expect(try await temporary.store.tokens().map(\.lastUsedAt) == [Self.now + 60])
+        #expect(try await temporary.store.token(id: created.token.id)?.user == "alice")
+        #expect(try await temporary.store.token(id: created.token.id + 1) == nil)
     }
 
     @Test("last use is written at most once a minute")
