@@ -1,4 +1,5 @@
-/// A mistake in what the user gave Drover (inventory, pattern, playbook).
+/// A mistake in what the user gave Drover (inventory, pattern, playbook,
+/// user name, role).
 /// The message says what is wrong and how to fix it; `location` says where.
 public struct InputError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
@@ -13,6 +14,15 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
         case badPattern = "bad_pattern"
         case noHostsMatched = "no_hosts_matched"
         case undefinedVariable = "undefined_variable"
+        // Users, roles and tokens (Access/): never carry a password.
+        case unknownRole = "unknown_role"
+        case unknownScope = "unknown_scope"
+        case badUserName = "bad_user_name"
+        case weakPassword = "weak_password"
+        case passwordTooLong = "password_too_long"
+        case passwordMismatch = "password_mismatch"
+        case badDuration = "bad_duration"
+        case noTerminal = "no_terminal"
     }
 
     public let code: Code

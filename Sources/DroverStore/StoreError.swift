@@ -4,6 +4,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case cannotOpen = "cannot_open"
         case notFound = "not_found"
         case blobMissing = "blob_missing"
+        case alreadyExists = "already_exists"
     }
 
     public let code: Code

@@ -24,16 +24,12 @@ struct LocksListCommand: AsyncParsableCommand {
         }
         Output.line("HOST".padding(toLength: 24, withPad: " ", startingAt: 0) + "RUN     HOLDER        SINCE                 EXPIRES")
         for lease in leases {
-            let state = lease.expired ? "expired" : Self.time(lease.expiresAt)
+            let state = lease.expired ? "expired" : Table.time(lease.expiresAt)
             Output.line(lease.host.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + String(lease.runID).padding(toLength: 8, withPad: " ", startingAt: 0)
                 + lease.holder.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + Self.time(lease.acquiredAt).padding(toLength: 22, withPad: " ", startingAt: 0) + state)
+                + Table.time(lease.acquiredAt).padding(toLength: 22, withPad: " ", startingAt: 0) + state)
         }
-    }
-
-    static func time(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
     }
 }
 
