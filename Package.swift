@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
         .library(name: "DroverStore", targets: ["DroverStore"]),
         .library(name: "DroverRuntime", targets: ["DroverRuntime"]),
+        .library(name: "DroverServer", targets: ["DroverServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,6 +20,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // C only here, behind a thin shim (SwiftNIO's C* convention).
@@ -75,9 +83,31 @@ let package = Package(
                 "DroverStore",
             ]
         ),
+        // The controller: HTTP API, job templates, run queue. A thin layer
+        // over DroverRuntime; the only place that sees Hummingbird.
+        .target(
+            name: "DroverServer",
+            dependencies: [
+                "DroverCore",
+                "DroverEngine",
+                "DroverStore",
+                "DroverRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "drover",
             dependencies: [
+                "DroverServer",
                 "DroverRuntime",
                 "DroverCore",
                 "DroverSSH",
@@ -96,6 +126,24 @@ let package = Package(
         .testTarget(
             name: "DroverRuntimeTests",
             dependencies: ["DroverRuntime", "DroverEngine", "DroverStore", "DroverCore", "DroverSSH", "DroverTestSupport"]
+        ),
+        .testTarget(
+            name: "DroverServerTests",
+            dependencies: [
+                "DroverServer",
+                "DroverRuntime",
+                "DroverStore",
+                "DroverCore",
+                "DroverEngine",
+                "DroverTestSupport",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "DroverCoreTests",

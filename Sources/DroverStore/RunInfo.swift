@@ -13,6 +13,11 @@ public struct RunInfo: Sendable {
     public var extraVars: OrderedDictionary<String, Value>
     public var checkMode: Bool
     public var user: String = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+    /// The job template a server launch came from (nil for the CLI).
+    public var template: String?
+    /// A run the server recorded as `queued` (`Store.queueRun`): starting
+    /// it turns that row `running` instead of inserting a new one.
+    public var queuedRunID: Int64?
 
     public init(playbook: String, playbookSHA256: String, inventory: [String], limit: String?,
                 extraVars: OrderedDictionary<String, Value>, checkMode: Bool) {

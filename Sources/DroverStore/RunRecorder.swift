@@ -35,15 +35,11 @@ public actor RunRecorder: RunObserver {
     public static func start(store: Store, info: RunInfo, forwardingTo next: any RunObserver) async throws -> RunRecorder {
         let instance = store.instanceID.uuidString
         let id = try await store.pool.write { db -> Int64 in
-            try db.execute(sql: """
-                INSERT INTO runs (kind, parent_run_id, playbook, playbook_sha256, inventory, limit_pattern, extra_vars,
-                                  user, host_name, pid, instance_id, check_mode, started_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [info.kind.rawValue, info.parentRunID, info.playbook, info.playbookSHA256,
-                                 info.inventory.joined(separator: ","), info.limit, info.redactedExtraVars, info.user,
-                                 ProcessInfo.processInfo.hostName, Int(getpid()), instance, info.checkMode, Date(),
-                                 RunStatus.running.rawValue])
-            return db.lastInsertedRowID
+            if let queued = info.queuedRunID {
+                try Store.startQueued(db, run: queued, instance: instance)
+                return queued
+            }
+            return try Store.insertRun(db, info, instance: instance, status: .running)
         }
         let recorder = RunRecorder(runID: id, store: store, next: next)
         await recorder.startHeartbeat()

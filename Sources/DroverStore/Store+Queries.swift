@@ -16,6 +16,11 @@ public struct RunSummary: Sendable {
     public var hosts: Int
     public var failedHosts: Int
     public var changedTasks: Int
+    /// The job template of a server launch; nil for the CLI's runs.
+    public var template: String? = nil
+    /// The run's limit pattern and extra vars (JSON, secrets masked), as recorded.
+    public var limit: String? = nil
+    public var extraVars: String = "{}"
 }
 
 /// Filters for `drover runs`.
@@ -100,7 +105,7 @@ extension Store {
         return try await pool.read { try Self.output($0, resultID: resultID, stderr: stderr, blobs: blobs) }
     }
 
-    private static let summarySQL = """
+    static let summarySQL = """
         SELECT r.*,
           (SELECT COUNT(*) FROM run_hosts h WHERE h.run_id = r.id) AS hosts,
           (SELECT COUNT(*) FROM run_hosts h WHERE h.run_id = r.id AND (h.failed > 0 OR h.unreachable > 0)) AS failed_hosts,
@@ -146,12 +151,14 @@ extension Store {
             _ = arguments.append(contentsOf: StatementArguments(statuses.map(\.rawValue)))
         }
         sql += " ORDER BY task_index, host, seq"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            StoredResult(id: row["id"], taskIndex: row["task_index"], taskID: (row["task_id"] as String?).flatMap(TaskID.init),
-                         play: row["play"], task: row["task"], module: row["module"], host: row["host"], item: row["item"],
-                         status: taskStatus(row["status"]), ignored: row["ignored"], rescued: row["rescued"], rc: row["rc"],
-                         msg: row["msg"], result: row["result"], diff: row["diff"], location: row["location"])
-        }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(storedResult)
+    }
+
+    static func storedResult(_ row: Row) -> StoredResult {
+        StoredResult(id: row["id"], taskIndex: row["task_index"], taskID: (row["task_id"] as String?).flatMap(TaskID.init),
+                     play: row["play"], task: row["task"], module: row["module"], host: row["host"], item: row["item"],
+                     status: taskStatus(row["status"]), ignored: row["ignored"], rescued: row["rescued"], rc: row["rc"],
+                     msg: row["msg"], result: row["result"], diff: row["diff"], location: row["location"])
     }
 
     static func output(_ db: Database, resultID: Int64, stderr: Bool, blobs: BlobStore) throws -> [UInt8] {
@@ -168,7 +175,8 @@ extension Store {
     static func summary(_ row: Row) -> RunSummary {
         RunSummary(id: row["id"], kind: RunKind(rawValue: row["kind"]) ?? .run, parentRunID: row["parent_run_id"], playbook: row["playbook"],
                    status: runStatus(row["status"]), checkMode: row["check_mode"], user: row["user"], startedAt: row["started_at"],
-                   endedAt: row["ended_at"], hosts: row["hosts"], failedHosts: row["failed_hosts"], changedTasks: row["changed_tasks"])
+                   endedAt: row["ended_at"], hosts: row["hosts"], failedHosts: row["failed_hosts"], changedTasks: row["changed_tasks"],
+                   template: row["template"], limit: row["limit_pattern"], extraVars: row["extra_vars"])
     }
 
     /// A status this version does not know (written by a newer one) reads

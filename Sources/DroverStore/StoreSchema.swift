@@ -103,6 +103,7 @@ enum StoreSchema {
             }
         }
         registerV3(in: &migrator)
+        registerV6(in: &migrator)
         registerV7(in: &migrator)
         return migrator
     }

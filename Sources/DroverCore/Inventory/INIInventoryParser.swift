@@ -188,6 +188,7 @@ public struct INIInventoryParser {
     }
 }
 
-func isValidVariableName(_ key: String) -> Bool {
+/// A name Ansible accepts for a variable (also the server's survey fields).
+public func isValidVariableName(_ key: String) -> Bool {
     !key.isEmpty && !(key.first!.isNumber) && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
 }

@@ -1,0 +1,144 @@
+import DroverCore
+import Foundation
+import Hummingbird
+import NIOCore
+import OrderedCollections
+
+/// Reading what a client sent: bounded bodies, JSON objects with known
+/// keys only, query parameters checked one by one.
+enum APIRequest {
+    /// No request body may be larger (a launch is a few kilobytes).
+    static let maxBodyBytes = 64 * 1024
+
+    /// The body as a JSON object whose keys are all in `allowed` (an empty
+    /// body is an empty object).
+    static func jsonObject(_ request: Request, allowed: Set<String>) async throws -> OrderedDictionary<String, Value> {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, .tooLarge, "the body is larger than \(maxBodyBytes) bytes: send less")
+        }
+        let text = String(buffer: buffer)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [:] }
+        let value: Value
+        do {
+            value = try Value.parseJSON(text)
+        } catch {
+            throw APIError(.badRequest, .badJSON, "the body is not valid JSON: \(error)")
+        }
+        guard case .dict(let object) = value else {
+            throw APIError(.badRequest, .badJSON, "the body must be a JSON object ({…})")
+        }
+        for key in object.keys where !allowed.contains(key) {
+            let hint = closestMatch(key, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
+            throw APIError(.badRequest, .unknownField, "`\(key)` is not a field of this request" + hint, field: key)
+        }
+        return object
+    }
+}
+
+/// A request's query parameters, checked: unknown names and malformed
+/// values are refused (400) rather than ignored.
+struct QueryParameters {
+    let values: [String: String]
+
+    init(_ request: Request, allowed: Set<String>) throws {
+        var values: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key)
+            guard allowed.contains(name) else {
+                let hint = closestMatch(name, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
+                throw APIError.badParameter(name, "`\(name)` is not a parameter here" + hint)
+            }
+            guard values[name] == nil else { throw APIError.badParameter(name, "`\(name)` is given twice") }
+            values[name] = String(value)  // Hummingbird has percent-decoded it once; never twice
+        }
+        self.values = values
+    }
+
+    /// A plain name (host, template): no path separators, no control characters.
+    func name(_ key: String) throws -> String? {
+        guard let value = values[key] else { return nil }
+        try PathParameter.checkName(value, parameter: key)
+        return value
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = values[key] else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badParameter(key, "`\(key)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    func date(_ key: String) throws -> Date? {
+        guard let text = values[key] else { return nil }
+        guard let date = ISO8601DateFormatter().date(from: text) else {
+            throw APIError.badParameter(key, "`\(key)` must be an ISO 8601 time such as 2026-01-31T12:00:00Z")
+        }
+        return date
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = values[key] else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw APIError.badParameter(key, "`\(key)` is one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// The keyset cursor of a page (see `Cursor`).
+    func cursor() throws -> Int64? {
+        guard let text = values["cursor"] else { return nil }
+        guard let id = Cursor.decode(text) else {
+            throw APIError(.badRequest, .badCursor, "`cursor` is not one this server gave: start from the first page", field: "cursor")
+        }
+        return id
+    }
+
+    func pageSize() throws -> Int { try int("limit", in: 1...200) ?? 50 }
+}
+
+/// Opaque keyset cursors: the id the next page starts below, so a page
+/// costs the same however deep (no OFFSET).
+enum Cursor {
+    static func encode(_ id: Int64) -> String {
+        Data("v1:\(id)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    static func decode(_ text: String) -> Int64? {
+        guard text.count <= 40 else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8),
+              plain.hasPrefix("v1:"), let id = Int64(plain.dropFirst(3)), id > 0 else { return nil }
+        return id
+    }
+}
+
+/// Path parameters, checked before they reach a query or a file name.
+enum PathParameter {
+    static func runID(_ context: ServerContext, _ key: String = "id") throws -> Int64 {
+        guard let text = context.parameters.get(key), let id = Int64(text), id > 0 else {
+            throw APIError.badParameter(key, "`\(key)` must be a run id (a positive whole number)")
+        }
+        return id
+    }
+
+    static func name(_ context: ServerContext, _ key: String) throws -> String {
+        let value = context.parameters.get(key).flatMap { $0.removingPercentEncoding } ?? ""
+        try checkName(value, parameter: key)
+        return value
+    }
+
+    /// Names never carry path syntax: `..`, `/`, `\`, NUL or control characters.
+    static func checkName(_ value: String, parameter: String) throws {
+        guard !value.isEmpty, value.count <= 255, value != ".", value != "..",
+              !value.contains(where: { $0 == "/" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false }) else {
+            throw APIError.badParameter(parameter, "`\(parameter)` is not a valid name")
+        }
+    }
+}

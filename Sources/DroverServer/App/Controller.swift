@@ -1,0 +1,90 @@
+import DroverCore
+import DroverEngine
+import DroverRuntime
+import DroverStore
+import Foundation
+import Logging
+
+/// Everything a request handler needs, one per server: the config in
+/// force, the run queue over the process's one RunService and Store, the
+/// gatekeeper, the launch planner, the metrics.
+public final class Controller: Sendable {
+    public let settings: ServerSettings
+    public let config: ConfigHolder
+    public let store: Store
+    public let queue: RunQueue
+    public let gatekeeper: Gatekeeper
+    public let planner: LaunchPlanner
+    public let metrics: ServerMetrics
+    public let logger: Logger
+
+    public init(settings: ServerSettings, config: ConfigHolder, store: Store, planner: LaunchPlanner, logger: Logger) {
+        self.settings = settings
+        self.config = config
+        self.store = store
+        self.queue = RunQueue(service: RunService(store: store), maxRuns: settings.maxRuns, logger: logger)
+        self.gatekeeper = Gatekeeper(insecureLocal: settings.insecureLocal)
+        self.planner = planner
+        self.metrics = ServerMetrics()
+        self.logger = logger
+    }
+
+    /// Opens the store and the config, with SSH as the CLI reaches hosts.
+    public static func open(_ settings: ServerSettings, logger: Logger,
+                            connector: (any HostConnector)? = nil, script: AgentScript? = nil) async throws -> Controller {
+        let config: ConfigHolder
+        do {
+            config = try await ConfigHolder.load(directory: settings.project)
+        } catch let error as InputError {
+            throw ServerSetupError("drover.yml: \(error.description)")
+        }
+        do {
+            let store = try await Store.open(home: settings.storeHome)
+            let planner = LaunchPlanner(connector: connector ?? SSHConnector(options: ConnectionSettings()),
+                                        script: try script ?? AgentScript.locate())
+            return Controller(settings: settings, config: config, store: store, planner: planner, logger: logger)
+        } catch let error as StoreError {
+            throw ServerSetupError(error.message)
+        } catch let error as AgentError {
+            throw ServerSetupError(error.message)
+        }
+    }
+
+    /// Before serving: runs a dead controller left `running` become
+    /// `interrupted`, and runs left `queued` start again, in order. A
+    /// queued launch that cannot be planned again (its template is gone,
+    /// or it had secret answers, which were never stored) ends `failed`.
+    public func recover() async {
+        do {
+            let interrupted = try await store.markInterruptedRuns()
+            if interrupted > 0 { logger.notice("runs left running by a dead controller marked interrupted", metadata: ["runs": "\(interrupted)"]) }
+            for queued in try await store.queuedLaunches() {
+                await requeue(queued)
+            }
+        } catch {
+            logger.error("could not recover queued runs", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func requeue(_ queued: QueuedLaunch) async {
+        let reason: String
+        if queued.hasSecrets {
+            reason = "its secret survey answers are not kept across a restart"
+        } else if let template = config.template(queued.template) {
+            do {
+                guard case .dict(let object) = try Value.parseJSON(queued.parameters) else { throw ServerSetupError("not an object") }
+                let launch = try LaunchRequest(json: object)
+                let user = object["user"]?.stringValue ?? "unknown"
+                await queue.resume(runID: queued.runID, try await planner.plan(template, launch, user: user))
+                logger.info("queued run resumed", metadata: ["run": "\(queued.runID)"])
+                return
+            } catch {
+                reason = "it no longer fits its template: \(error)"
+            }
+        } else {
+            reason = "its template `\(queued.template)` is gone"
+        }
+        logger.warning("queued run cannot start again", metadata: ["run": "\(queued.runID)", "reason": "\(reason)"])
+        _ = try? await store.endQueuedRun(queued.runID, status: .failed)
+    }
+}

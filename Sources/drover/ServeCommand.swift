@@ -1,0 +1,62 @@
+import ArgumentParser
+import DroverServer
+
+/// `drover serve`: a thin adapter over DroverServer's Controller.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the controller server: job templates from DIR/drover.yml, the HTTP API, the run queue.",
+        discussion: """
+            SIGTERM or SIGINT stop new launches, let running runs finish for up to --shutdown-grace seconds, \
+            then cancel them. SIGHUP re-reads drover.yml. Authentication is not built yet: without \
+            --insecure-local every API request is refused (401). See docs/server.md.
+            """
+    )
+
+    @Option(help: "The project directory (holds drover.yml).")
+    var project: String
+
+    @Option(help: "Address and port to listen on.")
+    var listen = "127.0.0.1:8080"
+
+    @Option(help: "Seconds running runs get to finish on shutdown before they are cancelled.")
+    var shutdownGrace = 60
+
+    @Option(help: "Runs executing at once; the others wait, queued.")
+    var maxRuns = 8
+
+    @Flag(help: "Accept unauthenticated requests from this machine (loopback) only. For trying the server until auth lands.")
+    var insecureLocal = false
+
+    @Flag(help: "Log every request and run event (debug level).")
+    var verbose = false
+
+    func validate() throws {
+        guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace is a number of seconds (0 or more)") }
+        guard (1...1000).contains(maxRuns) else { throw ValidationError("--max-runs is between 1 and 1000") }
+    }
+
+    func run() async throws {
+        var settings = ServerSettings(project: project)
+        do {
+            try settings.listen(on: listen)
+        } catch let error as ServerSetupError {
+            throw ValidationError(error.description)
+        }
+        settings.shutdownGrace = .seconds(shutdownGrace)
+        settings.maxRuns = maxRuns
+        settings.insecureLocal = insecureLocal
+        ServerLogging.bootstrap(level: verbose ? .debug : .info)
+        let logger = ServerLogging.logger()
+        let controller: Controller
+        do {
+            controller = try await Controller.open(settings, logger: logger)
+        } catch let error as ServerSetupError {
+            throw ValidationError(error.description)
+        }
+        let host = settings.host, project = settings.project
+        try await controller.serve { port in
+            logger.notice("listening", metadata: ["address": "\(host):\(port)", "project": "\(project)"])
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import AsyncHTTPClient
+import DroverCore
+import DroverServer
+import DroverStore
+import DroverTestSupport
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// A real server on a free loopback port, over a project of test hosts and
+/// a store of its own, run as `drover serve` runs it (one service group).
+final class ServerHarness: Sendable {
+    static let playbook = """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - command: echo start {{ release }}
+            - shell: "echo sleeping; sleep {{ nap }}"
+            - command: echo done
+        """
+
+    static func config(concurrency: String = "parallel") -> String {
+        """
+        templates:
+          - name: nap
+            playbook: site.yml
+            inventory: [inventory]
+            extra_vars: {nap: 0}
+            overridable: [limit, extra_vars]
+            concurrency: \(concurrency)
+            survey:
+              - {name: release, type: string, required: true, regex: 'v[0-9.]+'}
+              - {name: token, type: secret}
+        """
+    }
+
+    /// The project directory (drover.yml, site.yml, inventory of test hosts).
+    let directory: String
+    let controller: Controller
+    let group: ServiceGroup
+    let port: Int
+    let running: Swift.Task<Void, any Error>
+
+    init(_ label: String, hosts: [Int], config: String = ServerHarness.config(), grace: Duration = .seconds(30),
+         maxRuns: Int = 8, storeHome: String? = nil, insecureLocal: Bool = true) async throws {
+        let project = try PlaybookHarness(label, hosts: hosts)
+        directory = project.directory
+        try project.write("site.yml", Self.playbook)
+        try project.write("drover.yml", config)
+        var settings = ServerSettings(project: project.directory, environment: [:])
+        settings.storeHome = try storeHome ?? scratchDirectory(label + "-store")
+        settings.host = "127.0.0.1"
+        settings.port = 0
+        settings.insecureLocal = insecureLocal
+        settings.shutdownGrace = grace
+        settings.maxRuns = maxRuns
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .warning
+        let controller = try await Controller.open(settings, logger: logger, connector: TestHostConnector(), script: PlaybookHarness.script)
+        self.controller = controller
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        await controller.recover()
+        group = ServiceGroup(configuration: .init(services: controller.services { portContinuation.yield($0) }.map { .init(service: $0) },
+                                                  logger: logger))
+        let group = self.group
+        running = Swift.Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        port = await iterator.next() ?? 0
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await running.result
+    }
+
+    struct Reply: Sendable {
+        var status: Int
+        var body: String
+        var json: Value? { try? Value.parseJSON(body) }
+        subscript(key: String) -> Value? {
+            if case .dict(let object)? = json { return object[key] }
+            return nil
+        }
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: bytes))
+    }
+
+    func launch(_ body: String = #"{"survey": {"release": "v1.0"}}"#) async throws -> Int64 {
+        let reply = try await request(.POST, "/api/v1/templates/nap/launch", body: body)
+        guard reply.status == 201, case .int(let id)? = reply["id"] else {
+            throw ServerSetupError("launch answered \(reply.status): \(reply.body)")
+        }
+        return Int64(id)
+    }
+
+    /// One SSE event.
+    struct Event: Sendable {
+        var id: String?
+        var name: String
+        var data: Value
+    }
+
+    /// Follows a run's event stream to its end; `until` stops early.
+    func events(_ run: Int64, lastEventID: String? = nil, until: (@Sendable (Event) -> Bool)? = nil) async throws -> [Event] {
+        var request = HTTPClientRequest(url: base + "/api/v1/runs/\(run)/events")
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        guard response.status == .ok else { throw ServerSetupError("events answered \(response.status)") }
+        var events: [Event] = []
+        var pending = ""
+        for try await buffer in response.body {
+            pending += String(buffer: buffer)
+            while let end = pending.range(of: "\n\n") {
+                let frame = String(pending[..<end.lowerBound])
+                pending = String(pending[end.upperBound...])
+                var event = Event(id: nil, name: "message", data: .null)
+                for line in frame.split(separator: "\n") {
+                    if line.hasPrefix("id: ") { event.id = String(line.dropFirst(4)) }
+                    if line.hasPrefix("event: ") { event.name = String(line.dropFirst(7)) }
+                    if line.hasPrefix("data: ") { event.data = try Value.parseJSON(String(line.dropFirst(6))) }
+                }
+                events.append(event)
+                if let until, until(event) { return events }
+            }
+        }
+        return events
+    }
+
+    /// The stored run's status, by the API.
+    func status(_ run: Int64) async throws -> String? {
+        try await request(.GET, "/api/v1/runs/\(run)")["status"]?.stringValue
+    }
+}
