@@ -36,6 +36,7 @@ F=$work/f
 # The running exec: its waiter (our child), the command's pid (= its group)
 # and its marker.
 waiter=
+runner=
 job=
 mark=
 # stat's format (GNU and busybox -c, BSD -f): seven lines, mtime last.
@@ -204,12 +205,19 @@ op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
     else [ -p "$work/x.pid" ] || mkfifo "$work/x.pid" 2> "$work/err" || return 1; fi
     : > "$work/x.meta"; : > "$work/x.kill"; : > "$work/x.end"
     printf 'DRV%s %s\n' "$PROTOCOL" "$token"
-    mark=$$.$token job=
-    # The waiter's own stderr is not the channel's: bash reports its jobs
-    # there ("Killed"). The command's stderr is fd 3.
-    exec_waiter 2> /dev/null &
-    waiter=$!
-    [ "$group" = marker ] || read -r job < "$work/x.pid"
+    mark=$$.$token job= x_token=$token
+    if [ "$group" = marker ]; then
+        # The runner is the waiter of every exec: no fork per exec for it.
+        [ -n "$runner" ] || start_runner || return 1
+        printf '%s %s %s %s\n' "$mark" "$count" "$token" "$F" >&6
+        waiter=runner
+    else
+        # The waiter's own stderr is not the channel's: bash reports its
+        # jobs there ("Killed"). The command's stderr is fd 3.
+        exec_waiter 2> /dev/null &
+        waiter=$!
+        read -r job < "$work/x.pid"
+    fi
     if [ "$F" = "$work/f" ]; then F=$work/g; else F=$work/f; fi
 }
 
@@ -218,7 +226,7 @@ op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
 # the rest of a response whose err block is empty.
 exec_waiter() {
     [ "$group" != jobs ] || set -m
-    exec_command < "${F}2" 2>&3 3>&- &
+    exec_command < "${F}2" 2>&3 3>&- 5>&- &
     job=$!
     [ "$group" != jobs ] || set +m
     printf '%s\n' "$job" > "$work/x.pid"
@@ -275,7 +283,41 @@ exec_command() {
     exec "$@"
 }
 
-exec_wait() { wait "$waiter"; waiter=; }
+# runner (markers): started at the first exec, it is the waiter of every
+# exec from then on, which saves a fork per exec (the waiter is most of an
+# exec's cost on the agent). For each exec it reads a line (marker, field
+# count, token, field files) from r.in, runs exec_waiter in the foreground
+# and says `done` on r.done. It carries no marker, so kills spare it; it
+# ends when the agent closes r.in (the agent's exit).
+runner() {
+    while IFS=' ' read -r mark count token F; do
+        fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
+        exec_waiter
+        printf 'done\n' >&5
+    done
+}
+
+start_runner() {
+    { [ -p "$work/r.in" ] || mkfifo "$work/r.in" "$work/r.done"; } 2> "$work/err" || return 1
+    # Each open of a FIFO waits for the other end: the runner opens r.in,
+    # then r.done, in the order the agent does.
+    runner < "$work/r.in" 5> "$work/r.done" 2> /dev/null &
+    exec 6> "$work/r.in" 7< "$work/r.done"
+    runner=$!
+}
+
+# exec_wait: the end of the running exec. A runner that is gone (killed
+# from outside) never said `done` and left the response open: the agent
+# closes it (rc 125, `runner_lost=1`) and starts a new runner next time.
+exec_wait() {
+    if [ "$waiter" != runner ]; then wait "$waiter"; waiter=; return; fi
+    waiter=
+    IFS= read -r w_done <&7 && return
+    exec 6>&- 7<&-
+    runner=
+    printf '\n%s\n' "$x_token" >&3
+    printf '\n%s\n\n%s\nstderr=stream\nrunner_lost=1\n\n%s 125\n' "$x_token" "$x_token" "$x_token"
+}
 
 op_kill() { # signal (TERM or KILL): at once, no response; ignored when no exec runs
     fieldvar k_sig 1
@@ -732,6 +774,6 @@ serve() {
 
 # The agent's own functions: an argv exec forgets them, so `command -v`
 # finds only the host's programs.
-agent_functions="make_dirs keep_previous read_field fieldvar respond respond_file reset stat_meta stat_all sum_all meta_vars sha256_of op_exec exec_waiter exec_command exec_wait op_kill signal_job exec_alive group_alive marked stop_exec cleanup write_file op_write op_mkdir op_stat op_ensure ensure_state ensure_attrs mode_differs items_meta copy_lines op_put op_hello facts_probes facts_awk op_facts valid_count valid_token serve"
+agent_functions="make_dirs keep_previous read_field fieldvar respond respond_file reset stat_meta stat_all sum_all meta_vars sha256_of op_exec exec_waiter exec_command runner start_runner exec_wait op_kill signal_job exec_alive group_alive marked stop_exec cleanup write_file op_write op_mkdir op_stat op_ensure ensure_state ensure_attrs mode_differs items_meta copy_lines op_put op_hello facts_probes facts_awk op_facts valid_count valid_token serve"
 
 serve

@@ -261,6 +261,20 @@ check "kill KILL: rc 137, killed=KILL" "$([ "$rc" = 137 ] && meta killed=KILL &&
 within 20 gone "^[s]leep.${sl}3"
 check "kill KILL leaves no process" "$?"
 
+# the runner killed from outside: the next request closes the exec's
+# response (rc 125, runner_lost=1) and a new runner serves the next exec
+send exec "$(text lost "echo \$PPID > '$dir/runner.pid'; exec sleep ${sl}5")" "$empty" "$empty" "$empty" "$empty"; exec_token=$token
+within 30 eval '[ -s "$dir/runner.pid" ] && [ "$(running "^[s]leep.${sl}5")" = 1 ]'
+kill -KILL "$(cat "$dir/runner.pid")"
+send_inline kill TERM
+send hello; hello_token=$token
+receive "$exec_token"; lost_rc=$rc; lost_meta=$(cat "$dir/r.meta")
+receive "$hello_token"; hello_rc=$rc
+send exec "$(text after 'printf again')" "$empty" "$empty" "$empty" "$empty"; receive
+check "a lost runner: the exec ends with runner_lost=1, the next exec runs" "$([ "$lost_rc" = 125 ] && echo "$lost_meta" | grep -q runner_lost=1 && [ "$hello_rc" = 0 ] && [ "$rc" = 0 ] && [ "$(cat "$dir/r.out")" = again ]; echo $?)"
+within 20 gone "^[s]leep.${sl}5"
+check "a lost runner: its command was killed" "$?"
+
 # kill with no exec running: ignored, no response
 send_inline kill TERM
 send hello; receive
