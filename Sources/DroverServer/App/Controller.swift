@@ -23,7 +23,7 @@ public final class Controller: Sendable {
         self.config = config
         self.store = store
         self.queue = RunQueue(service: RunService(store: store), maxRuns: settings.maxRuns, logger: logger)
-        self.gatekeeper = Gatekeeper(insecureLocal: settings.insecureLocal)
+        self.gatekeeper = Gatekeeper(insecureLocal: settings.insecureLocal, store: store, config: config)
         self.planner = planner
         self.metrics = ServerMetrics()
         self.logger = logger

@@ -1,7 +1,7 @@
 /// What a request wants to do: the unit the authorization layer decides
 /// on. Every route names exactly one (see `Gatekeeper.authorize`), so role
 /// checks plug in without touching the routes.
-public enum ServerAction: Sendable, Hashable, CustomStringConvertible {
+public enum RouteAction: Sendable, Hashable, CustomStringConvertible {
     /// Liveness (`/healthz`): always allowed.
     case health
     /// `/metrics`.
@@ -39,13 +39,16 @@ public enum ServerAction: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Who a request acts for, as runs and logs record it.
-public struct Principal: Sendable, Equatable {
+/// Who a request acts for, as runs and logs record it (the store's
+/// `Principal` is the user behind a token; this is what a route needs).
+public struct Caller: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// `--insecure-local`: anyone on this machine, no credentials.
         case insecureLocal = "insecure_local"
         /// `/healthz` and the like: nobody in particular.
         case anonymous
+        /// A user of the store, by an API token (`drover tokens create`).
+        case user
     }
 
     public var name: String
