@@ -39,5 +39,13 @@ struct ServerAuthTests {
         #expect(launched.status == 201, "\(launched.body)")
         guard case .int(let id)? = launched["id"] else { Issue.record("no run id: \(launched.body)"); return }
         #expect(try await store.run(Int64(id)).user == "olga")
+
+        // The launch is in the audit log, by its user, without the survey's values.
+        let launches = try await store.auditEntries(limit: 50).entries.filter { $0.action == AuditAction.launch }
+        #expect(launches.count == 1)
+        #expect(launches.first?.actor == "olga")
+        #expect(launches.first?.details.contains("nap") == true && launches.first?.details.contains("v1.0") == false,
+                "\(launches.first?.details ?? "")")
+        guard case .intact = try await store.verifyAuditChain() else { Issue.record("the audit chain is broken"); return }
     }
 }

@@ -48,6 +48,7 @@ extension Controller {
                 throw APIError(.conflict, .conflict, "run \(id) is not run by this server (a CLI run?): cancel it where it runs")
             }
             context.logger.info("cancel", metadata: ["run": "\(id)", "by": "\(principal.name)"])
+            await self.audit(AuditAction.cancel, by: principal, from: context, ["run": .int(Int(id))])
             return JSONResponse.make(.dict(["id": .int(Int(id)), "status": .string("cancelling"), "url": .string("/api/v1/runs/\(id)")]),
                                      status: .accepted)
         }

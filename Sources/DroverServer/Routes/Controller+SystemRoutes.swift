@@ -1,4 +1,5 @@
 import DroverCore
+import DroverStore
 import Hummingbird
 import NIOCore
 
@@ -21,7 +22,9 @@ extension Controller {
         router.post("/api/v1/reload") { request, context in
             let principal = try await self.gatekeeper.authorize(request, context, .reload)
             _ = try await APIRequest.jsonObject(request, allowed: [])
-            return try await self.reload(by: principal.name)
+            let response = try await self.reload(by: principal.name)
+            await self.audit(AuditAction.configReload, by: principal, from: context, [:])
+            return response
         }
     }
 

@@ -1,4 +1,5 @@
 import DroverCore
+import DroverStore
 import Foundation
 import Hummingbird
 import OrderedCollections
@@ -29,6 +30,7 @@ extension Controller {
             let body = try await APIRequest.jsonObject(request, allowed: LaunchRequest.fields)
             let (id, status) = try await self.launch(template, body, user: principal.name)
             context.logger.info("launch", metadata: ["template": "\(name)", "run": "\(id)", "by": "\(principal.name)"])
+            await self.audit(AuditAction.launch, by: principal, from: context, Self.launchDetails(template: name, run: id, body))
             var response = JSONResponse.make(.dict(["id": .int(Int(id)), "status": .string(status.rawValue), "url": .string("/api/v1/runs/\(id)")]),
                                              status: .created)
             response.headers[.location] = "/api/v1/runs/\(id)"
