@@ -1,5 +1,6 @@
 import DroverCore
 import DroverServer
+import DroverStore
 import DroverTestSupport
 import Foundation
 import Testing
@@ -30,6 +31,10 @@ struct ServerLifecycleTests {
         #expect(accepted.status == 200)
         #expect(accepted["added"] == .list([.string("second")]))
         #expect(try await server.request(.GET, "/api/v1/templates/second").status == 200)
+        // Only the reload that took is in the audit log, with what it changed.
+        let reloads = try await server.controller.store.auditEntries(limit: 50).entries.filter { $0.action == AuditAction.configReload }
+        #expect(reloads.count == 1 && reloads.first?.actor == "local" && reloads.first?.details.contains("second") == true,
+                "\(reloads.map(\.details))")
     }
 
     @Test("graceful shutdown: a run that ends within the grace period succeeds; one that does not is cancelled and recorded so")

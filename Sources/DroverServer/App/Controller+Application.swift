@@ -48,7 +48,7 @@ struct ReloadOnHangup: Service {
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            _ = try? await controller.reload(by: "SIGHUP")
+            _ = try? await controller.reload(by: Caller(name: "SIGHUP", kind: .anonymous), source: "signal")
         }
     }
 }

@@ -8,9 +8,12 @@ extension Controller {
     /// action has happened by now: a log that cannot be written is an error
     /// in the server's log, not a failed request.
     func audit(_ action: String, by caller: Caller, from context: ServerContext, _ details: [String: Value]) async {
+        await audit(action, by: caller, source: context.remoteAddress?.ipAddress ?? "", details)
+    }
+
+    func audit(_ action: String, by caller: Caller, source: String, _ details: [String: Value]) async {
         do {
-            _ = try await store.appendAudit(actor: caller.name, source: context.remoteAddress?.ipAddress ?? "", action: action,
-                                            details: details)
+            _ = try await store.appendAudit(actor: caller.name, source: source, action: action, details: details)
         } catch {
             logger.error("the audit log could not be written", metadata: ["action": "\(action)", "by": "\(caller.name)", "error": "\(error)"])
         }

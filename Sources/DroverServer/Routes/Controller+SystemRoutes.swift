@@ -22,16 +22,19 @@ extension Controller {
         router.post("/api/v1/reload") { request, context in
             let principal = try await self.gatekeeper.authorize(request, context, .reload)
             _ = try await APIRequest.jsonObject(request, allowed: [])
-            let response = try await self.reload(by: principal.name)
-            await self.audit(AuditAction.configReload, by: principal, from: context, [:])
-            return response
+            return try await self.reload(by: principal, source: context.remoteAddress?.ipAddress ?? "")
         }
     }
 
     /// Re-reads drover.yml; an error keeps the config in force and is the answer.
-    func reload(by user: String) async throws -> Response {
+    /// The audit log keeps who reloaded, from where, and what changed.
+    func reload(by caller: Caller, source: String) async throws -> Response {
+        let user = caller.name
         do {
             let change = try await config.reload()
+            await audit(AuditAction.configReload, by: caller, source: source,
+                        ["added": .list(change.added.map(Value.string)), "removed": .list(change.removed.map(Value.string)),
+                         "changed": .list(change.changed.map(Value.string))])
             logger.notice("config reloaded", metadata: ["by": "\(user)", "added": "\(change.added)", "removed": "\(change.removed)",
                                                         "changed": "\(change.changed)"])
             return JSONResponse.make(.dict(["added": .list(change.added.map(Value.string)), "removed": .list(change.removed.map(Value.string)),
