@@ -104,8 +104,8 @@ final class ServerHarness: Sendable {
         return Reply(status: Int(response.status.code), body: String(buffer: bytes))
     }
 
-    func launch(_ body: String = #"{"survey": {"release": "v1.0"}}"#) async throws -> Int64 {
-        let reply = try await request(.POST, "/api/v1/templates/nap/launch", body: body)
+    func launch(_ body: String = #"{"survey": {"release": "v1.0"}}"#, template: String = "nap") async throws -> Int64 {
+        let reply = try await request(.POST, "/api/v1/templates/\(template)/launch", body: body)
         guard reply.status == 201, case .int(let id)? = reply["id"] else {
             throw ServerSetupError("launch answered \(reply.status): \(reply.body)")
         }

@@ -99,6 +99,15 @@ struct QueryParameters {
     }
 
     func pageSize() throws -> Int { try int("limit", in: 1...200) ?? 50 }
+
+    /// A cursor of a list ordered by name (hosts).
+    func nameCursor() throws -> String? {
+        guard let text = values["cursor"] else { return nil }
+        guard let name = Cursor.decodeName(text) else {
+            throw APIError(.badRequest, .badCursor, "`cursor` is not one this server gave: start from the first page", field: "cursor")
+        }
+        return name
+    }
 }
 
 /// Opaque keyset cursors: the id the next page starts below, so a page
@@ -107,6 +116,20 @@ enum Cursor {
     static func encode(_ id: Int64) -> String {
         Data("v1:\(id)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    static func encode(name: String) -> String {
+        Data("n1:\(name)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    static func decodeName(_ text: String) -> String? {
+        guard text.count <= 400 else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("n1:") else { return nil }
+        let name = String(plain.dropFirst(3))
+        return (try? PathParameter.checkName(name, parameter: "cursor")) != nil && !name.isEmpty ? name : nil
     }
 
     static func decode(_ text: String) -> Int64? {

@@ -41,6 +41,13 @@ enum OpenAPIDocument {
                   produces: "application/xml"),
         Operation(method: "post", path: "/api/v1/runs/{id}/cancel", summary: "Cancel a running or queued run",
                   responses: [202, 400, 401, 403, 404, 409]),
+        Operation(method: "get", path: "/api/v1/hosts", summary: "Hosts the runs reached, by name (keyset pages)",
+                  parameters: ["cursor", "limit"], responses: [200, 400, 401]),
+        Operation(method: "get", path: "/api/v1/hosts/{name}",
+                  summary: "One host: its latest run per template, the facts of its latest gathering, the run holding it",
+                  responses: [200, 400, 401, 404]),
+        Operation(method: "get", path: "/api/v1/hosts/{name}/runs", summary: "Runs that reached the host, newest first (keyset pages)",
+                  parameters: ["cursor", "limit"], responses: [200, 400, 401, 404]),
     ]
 
     static let document: Value = {

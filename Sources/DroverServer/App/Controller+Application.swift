@@ -12,6 +12,7 @@ extension Controller {
         addSystemRoutes(to: router)
         addTemplateRoutes(to: router)
         addRunRoutes(to: router)
+        addHostRoutes(to: router)
         addRunEventRoutes(to: router)
         addResultRoutes(to: router)
         return router

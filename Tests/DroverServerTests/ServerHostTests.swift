@@ -1,0 +1,49 @@
+import DroverCore
+import DroverServer
+import DroverStore
+import DroverTestSupport
+import Foundation
+import Testing
+
+/// The hosts API, over real HTTP, after real runs.
+@Suite("Server hosts")
+struct ServerHostTests {
+    @Test("hosts: a keyset-paged list, one host's latest run per template and facts, its runs; unknown host 404")
+    func hosts() async throws {
+        let config = ServerHarness.config() + """
+
+              - name: facts
+                playbook: facts.yml
+                inventory: [inventory]
+            """
+        let server = try await ServerHarness("server-hosts", hosts: [6, 7])
+        defer { Swift.Task { await server.stop() } }
+        try server.write("facts.yml", "- hosts: all\n  tasks:\n    - debug: { msg: '{{ ansible_hostname }}' }\n")
+        try server.write("drover.yml", config)
+        #expect(try await server.request(.POST, "/api/v1/reload").status == 200)
+        let nap = try await server.launch()
+        _ = try await server.events(nap)
+        let facts = try await server.launch("{}", template: "facts")
+        _ = try await server.events(facts)
+
+        let first = try await server.request(.GET, "/api/v1/hosts?limit=1")
+        #expect(first.status == 200, "\(first.body)")
+        #expect(first["items"]?.listValue?.first?.dictValue?["name"] == .string("h6"))
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let second = try await server.request(.GET, "/api/v1/hosts?limit=1&cursor=\(cursor)")
+        #expect(second["items"]?.listValue?.first?.dictValue?["name"] == .string("h7"))
+        #expect(second["next_cursor"] == .null)
+
+        let host = try await server.request(.GET, "/api/v1/hosts/h7")
+        #expect(host.status == 200, "\(host.body)")
+        let lastRuns = host["last_runs"]?.listValue?.compactMap { $0.dictValue?["run"] } ?? []
+        #expect(lastRuns == [.int(Int(facts)), .int(Int(nap))])
+        #expect(host["facts"]?.dictValue?["ansible_hostname"] != nil, "\(host.body)")
+        #expect(host["locked_by"] == .null)
+
+        let runs = try await server.request(.GET, "/api/v1/hosts/h7/runs")
+        #expect(runs["items"]?.listValue?.compactMap { $0.dictValue?["id"] } == [.int(Int(facts)), .int(Int(nap))])
+        #expect(try await server.request(.GET, "/api/v1/hosts/h99").status == 404)
+        #expect(try await server.request(.GET, "/api/v1/hosts?cursor=bogus").status == 400)
+    }
+}
