@@ -47,5 +47,14 @@ struct ServerAuthTests {
         #expect(launches.first?.details.contains("nap") == true && launches.first?.details.contains("v1.0") == false,
                 "\(launches.first?.details ?? "")")
         guard case .intact = try await store.verifyAuditChain() else { Issue.record("the audit chain is broken"); return }
+
+        // Over HTTP: an operator cannot read the audit log, an admin can; /me says who asks.
+        _ = try await store.addUser(name: "ada", password: password, role: .admin, cost: 4)
+        let ada = try await store.createToken(user: "ada", scope: .admin, expiresAt: nil).secret
+        #expect(try await server.request(.GET, "/api/v1/audit", headers: bearer(olga)).status == 403)
+        let audit = try await server.request(.GET, "/api/v1/audit", headers: bearer(ada))
+        #expect(audit.status == 200, "\(audit.body)")
+        #expect(audit["items"]?.listValue?.contains { $0.dictValue?["action"] == .string(AuditAction.launch) } == true, "\(audit.body)")
+        #expect(try await server.request(.GET, "/api/v1/me", headers: bearer(olga))["name"] == .string("olga"))
     }
 }

@@ -44,6 +44,12 @@ struct ServerHostTests {
         let runs = try await server.request(.GET, "/api/v1/hosts/h7/runs")
         #expect(runs["items"]?.listValue?.compactMap { $0.dictValue?["id"] } == [.int(Int(facts)), .int(Int(nap))])
         #expect(try await server.request(.GET, "/api/v1/hosts/h99").status == 404)
+
+        let diff = try await server.request(.GET, "/api/v1/runs/\(nap)/diff/\(facts)")
+        #expect(diff.status == 200, "\(diff.body)")
+        #expect(diff["differs"] == .bool(true))
+        #expect(diff["lines"]?.listValue?.first?.stringValue?.contains("different playbooks") == true, "\(diff.body)")
+        #expect(try await server.request(.GET, "/api/v1/runs/\(nap)/diff/99999").status == 404)
         #expect(try await server.request(.GET, "/api/v1/hosts?cursor=bogus").status == 400)
     }
 }

@@ -13,6 +13,7 @@ extension Controller {
         addTemplateRoutes(to: router)
         addRunRoutes(to: router)
         addHostRoutes(to: router)
+        addAuditRoutes(to: router)
         addRunEventRoutes(to: router)
         addResultRoutes(to: router)
         return router
