@@ -77,6 +77,16 @@ extension Store {
     }
 
     /// Runs still queued, oldest first: the server starts them again.
+    /// How a server launched this run (template and parameters), or nil
+    /// for a run not launched from a template (the CLI's).
+    public func launch(of runID: Int64) async throws -> QueuedLaunch? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM run_launches WHERE run_id = ?", arguments: [runID]).map { row in
+                QueuedLaunch(runID: row["run_id"], template: row["template"], parameters: row["parameters"], hasSecrets: row["has_secrets"])
+            }
+        }
+    }
+
     public func queuedLaunches() async throws -> [QueuedLaunch] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """

@@ -50,6 +50,15 @@ struct ServerHostTests {
         #expect(diff["differs"] == .bool(true))
         #expect(diff["lines"]?.listValue?.first?.stringValue?.contains("different playbooks") == true, "\(diff.body)")
         #expect(try await server.request(.GET, "/api/v1/runs/\(nap)/diff/99999").status == 404)
+
+        // A relaunch is the same template with the same parameters, as a new run.
+        let relaunched = try await server.request(.POST, "/api/v1/runs/\(nap)/relaunch")
+        #expect(relaunched.status == 201, "\(relaunched.body)")
+        guard case .int(let again)? = relaunched["id"] else { Issue.record("no id: \(relaunched.body)"); return }
+        #expect(Int64(again) != nap)
+        #expect(try await server.events(Int64(again)).last?.data.dictValue?["status"] == .string("succeeded"))
+        let rerun = try await server.controller.store.run(Int64(again))
+        #expect(rerun.template == "nap" && rerun.extraVars.contains("v1.0"), "\(rerun.extraVars)")
         #expect(try await server.request(.GET, "/api/v1/hosts?cursor=bogus").status == 400)
     }
 }

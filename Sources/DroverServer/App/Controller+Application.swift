@@ -14,6 +14,7 @@ extension Controller {
         addRunRoutes(to: router)
         addHostRoutes(to: router)
         addAuditRoutes(to: router)
+        addRelaunchRoute(to: router)
         addRunEventRoutes(to: router)
         addResultRoutes(to: router)
         return router
