@@ -61,4 +61,41 @@ struct ServerHostTests {
         #expect(rerun.template == "nap" && rerun.extraVars.contains("v1.0"), "\(rerun.extraVars)")
         #expect(try await server.request(.GET, "/api/v1/hosts?cursor=bogus").status == 400)
     }
+
+    @Test("rollback over the API: a check changes nothing, the rollback undoes the run and marks it; a CLI-style run is refused")
+    func rollback() async throws {
+        let config = ServerHarness.config() + """
+
+              - name: make
+                playbook: make.yml
+                inventory: [inventory]
+            """
+        let server = try await ServerHarness("server-rollback", hosts: [12])
+        defer { Swift.Task { await server.stop() } }
+        try FileManager.default.createDirectory(atPath: "\(server.directory)/h12", withIntermediateDirectories: true)
+        try server.write("make.yml", "- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { content: made, dest: '{{ work }}/made' }\n")
+        try server.write("drover.yml", config)
+        #expect(try await server.request(.POST, "/api/v1/reload").status == 200)
+        let made = try await server.launch("{}", template: "make")
+        _ = try await server.events(made)
+        let file = "\(server.directory)/h12/made"
+        #expect(FileManager.default.fileExists(atPath: file))
+
+        let checked = try await server.request(.POST, "/api/v1/runs/\(made)/rollback", body: #"{"check": true}"#)
+        #expect(checked.status == 201, "\(checked.body)")
+        guard case .int(let checkID)? = checked["id"] else { Issue.record("no id: \(checked.body)"); return }
+        #expect(try await server.events(Int64(checkID)).last?.data.dictValue?["status"] == .string("succeeded"))
+        #expect(FileManager.default.fileExists(atPath: file))
+        let checkRun = try await server.controller.store.run(Int64(checkID))
+        #expect(checkRun.kind == .rollback && checkRun.checkMode && checkRun.parentRunID == made)
+
+        let undone = try await server.request(.POST, "/api/v1/runs/\(made)/rollback", body: "{}")
+        #expect(undone.status == 201, "\(undone.body)")
+        guard case .int(let undoID)? = undone["id"] else { Issue.record("no id: \(undone.body)"); return }
+        #expect(try await server.events(Int64(undoID)).last?.data.dictValue?["status"] == .string("succeeded"))
+        #expect(!FileManager.default.fileExists(atPath: file))
+        #expect(try await server.controller.store.run(made).status == .rolledBack)
+        // A check run has nothing to undo.
+        #expect(try await server.request(.POST, "/api/v1/runs/\(checkID)/rollback", body: "{}").status == 409)
+    }
 }

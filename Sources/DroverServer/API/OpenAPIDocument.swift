@@ -43,6 +43,8 @@ enum OpenAPIDocument {
                   responses: [202, 400, 401, 403, 404, 409]),
         Operation(method: "get", path: "/api/v1/runs/{id}/diff/{other}", summary: "What changed from run id to run other (drover diff -v's report)",
                   responses: [200, 400, 401, 404]),
+        Operation(method: "post", path: "/api/v1/runs/{id}/rollback", summary: "Undo a run a template launched, as a run of its own",
+                  responses: [201, 400, 401, 403, 404, 409, 422, 503]),
         Operation(method: "post", path: "/api/v1/runs/{id}/relaunch", summary: "The run's template again with its launch parameters, as the caller",
                   responses: [201, 400, 401, 403, 404, 409, 422, 503]),
         Operation(method: "get", path: "/api/v1/audit", summary: "The audit log, newest first (keyset pages)",

@@ -15,6 +15,7 @@ extension Controller {
         addHostRoutes(to: router)
         addAuditRoutes(to: router)
         addRelaunchRoute(to: router)
+        addRollbackRoute(to: router)
         addRunEventRoutes(to: router)
         addResultRoutes(to: router)
         return router

@@ -73,9 +73,16 @@ public final class Controller: Sendable {
         } else if let template = config.template(queued.template) {
             do {
                 guard case .dict(let object) = try Value.parseJSON(queued.parameters) else { throw ServerSetupError("not an object") }
-                let launch = try LaunchRequest(json: object)
                 let user = object["user"]?.stringValue ?? "unknown"
-                await queue.resume(runID: queued.runID, try await planner.plan(template, launch, user: user))
+                if case .int(let undone)? = object["rollback_of"] {
+                    // A queued rollback: the journals are read again, as they are now.
+                    let original = try await store.run(Int64(undone))
+                    await queue.resume(runID: queued.runID, try await planner.planRollback(
+                        template, undoing: original, journals: try await store.undoJournals(original.id),
+                        limit: object["limit"]?.stringValue, check: object["check"] == .bool(true), user: user))
+                } else {
+                    await queue.resume(runID: queued.runID, try await planner.plan(template, try LaunchRequest(json: object), user: user))
+                }
                 logger.info("queued run resumed", metadata: ["run": "\(queued.runID)"])
                 return
             } catch {
