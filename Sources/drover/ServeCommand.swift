@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Accept unauthenticated requests from this machine (loopback) only. For trying the server until auth lands.")
     var insecureLocal = false
 
+    @Flag(help: "Let playbooks run on this machine and read its environment (local connections, delegate_to: localhost, lookup('env'), with_lines). Off by default: a server runs other people's playbooks.")
+    var allowControllerAccess = false
+
     @Flag(help: "Log every request and run event (debug level).")
     var verbose = false
 
@@ -46,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.shutdownGrace = .seconds(shutdownGrace)
         settings.maxRuns = maxRuns
         settings.insecureLocal = insecureLocal
+        settings.controllerAccess = allowControllerAccess ? .allowed : .forbidden
         ServerLogging.bootstrap(level: verbose ? .debug : .info)
         let logger = ServerLogging.logger()
         let controller: Controller

@@ -76,6 +76,16 @@ final class ServerHarness: Sendable {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
+    /// The default config plus a template `name` running `playbook` (its
+    /// text) on the inventory, reloaded; the templates added before are kept.
+    func addTemplate(_ name: String, playbook: String) async throws {
+        try write("\(name).yml", playbook)
+        let config = (try? String(contentsOfFile: "\(directory)/drover.yml", encoding: .utf8)) ?? ServerHarness.config()
+        try write("drover.yml", config + "\n  - name: \(name)\n    playbook: \(name).yml\n    inventory: [inventory]\n")
+        let reply = try await request(.POST, "/api/v1/reload")
+        guard reply.status == 200 else { throw ServerSetupError("reload answered \(reply.status): \(reply.body)") }
+    }
+
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = await running.result

@@ -10,17 +10,9 @@ import Testing
 struct ServerHostTests {
     @Test("hosts: a keyset-paged list, one host's latest run per template and facts, its runs; unknown host 404")
     func hosts() async throws {
-        let config = ServerHarness.config() + """
-
-              - name: facts
-                playbook: facts.yml
-                inventory: [inventory]
-            """
         let server = try await ServerHarness("server-hosts", hosts: [6, 7])
         defer { Swift.Task { await server.stop() } }
-        try server.write("facts.yml", "- hosts: all\n  tasks:\n    - debug: { msg: '{{ ansible_hostname }}' }\n")
-        try server.write("drover.yml", config)
-        #expect(try await server.request(.POST, "/api/v1/reload").status == 200)
+        try await server.addTemplate("facts", playbook: "- hosts: all\n  tasks:\n    - debug: { msg: '{{ ansible_hostname }}' }\n")
         let nap = try await server.launch()
         _ = try await server.events(nap)
         let facts = try await server.launch("{}", template: "facts")
@@ -64,18 +56,10 @@ struct ServerHostTests {
 
     @Test("rollback over the API: a check changes nothing, the rollback undoes the run and marks it; a CLI-style run is refused")
     func rollback() async throws {
-        let config = ServerHarness.config() + """
-
-              - name: make
-                playbook: make.yml
-                inventory: [inventory]
-            """
         let server = try await ServerHarness("server-rollback", hosts: [12])
         defer { Swift.Task { await server.stop() } }
         try FileManager.default.createDirectory(atPath: "\(server.directory)/h12", withIntermediateDirectories: true)
-        try server.write("make.yml", "- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { content: made, dest: '{{ work }}/made' }\n")
-        try server.write("drover.yml", config)
-        #expect(try await server.request(.POST, "/api/v1/reload").status == 200)
+        try await server.addTemplate("make", playbook: "- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { content: made, dest: '{{ work }}/made' }\n")
         let made = try await server.launch("{}", template: "make")
         _ = try await server.events(made)
         let file = "\(server.directory)/h12/made"
@@ -97,5 +81,18 @@ struct ServerHostTests {
         #expect(try await server.controller.store.run(made).status == .rolledBack)
         // A check run has nothing to undo.
         #expect(try await server.request(.POST, "/api/v1/runs/\(checkID)/rollback", body: "{}").status == 409)
+    }
+
+    @Test("a server forbids controller access by default: a play on localhost fails at its task and runs nothing here")
+    func controllerAccessForbidden() async throws {
+        let server = try await ServerHarness("server-local", hosts: [13])
+        defer { Swift.Task { await server.stop() } }
+        let marker = "\(server.directory)/ran-on-controller"
+        try await server.addTemplate("local", playbook: "- hosts: h13\n  gather_facts: false\n  tasks:\n    - command: touch \(marker)\n      delegate_to: localhost\n")
+        let id = try await server.launch("{}", template: "local")
+        #expect(try await server.events(id).last?.data.dictValue?["status"] == .string("failed"))
+        let message = try await server.controller.store.results(id).first?.msg ?? ""
+        #expect(message.contains("forbids controller access"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
     }
 }

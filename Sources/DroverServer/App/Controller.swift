@@ -40,8 +40,9 @@ public final class Controller: Sendable {
         }
         do {
             let store = try await Store.open(home: settings.storeHome)
-            let planner = LaunchPlanner(connector: connector ?? SSHConnector(options: ConnectionSettings()),
+            var planner = LaunchPlanner(connector: connector ?? SSHConnector(options: ConnectionSettings()),
                                         script: try script ?? AgentScript.locate())
+            planner.controllerAccess = settings.controllerAccess
             return Controller(settings: settings, config: config, store: store, planner: planner, logger: logger)
         } catch let error as StoreError {
             throw ServerSetupError(error.message)

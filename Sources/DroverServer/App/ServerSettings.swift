@@ -1,3 +1,5 @@
+import DroverCore
+import DroverStore
 import Foundation
 
 /// How `drover serve` was asked to run. The environment is read here and
@@ -11,16 +13,17 @@ public struct ServerSettings: Sendable {
     public var maxRuns = 8
     /// Accept unauthenticated requests from loopback (until auth lands).
     public var insecureLocal = false
-    /// The run store's directory: `DROVER_HOME` or the CLI's default.
+    /// Whether playbooks may run on this machine or read its environment
+    /// (local connections, delegate_to: localhost, lookup('env'),
+    /// with_lines): forbidden unless `--allow-controller-access`, since a
+    /// server runs playbooks for other people.
+    public var controllerAccess = ControllerAccess.forbidden
+    /// The run store's directory, where the CLI's is (`StoreLocation`).
     public var storeHome: String
 
     public init(project: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.project = URL(fileURLWithPath: project).standardized.path
-        if let home = environment["DROVER_HOME"], !home.isEmpty {
-            storeHome = home
-        } else {
-            storeHome = FileManager.default.homeDirectoryForCurrentUser.path + "/.local/share/drover"
-        }
+        storeHome = StoreLocation.home(environment: environment)
     }
 
     /// `HOST:PORT`, as `--listen` takes it.

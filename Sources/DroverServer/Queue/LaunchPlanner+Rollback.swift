@@ -23,6 +23,7 @@ extension LaunchPlanner {
         options.checkMode = check
         options.forks = template.forks ?? options.forks
         options.cancellation = RunCancellation(grace: cancelGrace)
+        options.controllerAccess = controllerAccess
         var info = RunInfo(playbook: run.playbook, playbookSHA256: "", inventory: template.inventory, limit: limit, extraVars: [:], checkMode: check)
         info.kind = .rollback
         info.parentRunID = run.id

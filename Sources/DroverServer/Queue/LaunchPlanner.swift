@@ -15,6 +15,8 @@ public struct LaunchPlanner: Sendable {
     public var script: AgentScript
     /// How long a cancelled run's commands get to stop.
     public var cancelGrace: Duration = .seconds(10)
+    /// What the runs' playbooks may do on the server itself.
+    public var controllerAccess = ControllerAccess.forbidden
 
     public init(connector: any HostConnector, script: AgentScript) {
         self.connector = connector
@@ -40,6 +42,7 @@ public struct LaunchPlanner: Sendable {
         options.skipTags = Set(launch.skipTags ?? [])
         options.extraVars = variables
         options.cancellation = RunCancellation(grace: cancelGrace)
+        options.controllerAccess = controllerAccess
         let hosts = try Self.hosts(playbook, inventory, patterns: [template.limit, launch.limit].compactMap { $0 })
         if template.limit != nil || launch.limit != nil { options.limit = Set(hosts) }
 
