@@ -35,6 +35,13 @@ extension Store {
         }
     }
 
+    /// Whether any run recorded the host.
+    public func hostExists(_ name: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM run_hosts WHERE host = ? LIMIT 1", arguments: [name]) ?? false
+        }
+    }
+
     /// The host, or nil when no run recorded it.
     public func host(_ name: String, now: Date = Date()) async throws -> HostDetail? {
         let lease = try await hostLeases(now: now).first { $0.host == name }

@@ -130,8 +130,10 @@ final class ServerHarness: Sendable {
     }
 
     /// Follows a run's event stream to its end; `until` stops early.
-    func events(_ run: Int64, lastEventID: String? = nil, until: (@Sendable (Event) -> Bool)? = nil) async throws -> [Event] {
+    func events(_ run: Int64, lastEventID: String? = nil, headers: [(String, String)] = [],
+                until: (@Sendable (Event) -> Bool)? = nil) async throws -> [Event] {
         var request = HTTPClientRequest(url: base + "/api/v1/runs/\(run)/events")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         guard response.status == .ok else { throw ServerSetupError("events answered \(response.status)") }

@@ -157,10 +157,13 @@ enum PathParameter {
         return value
     }
 
-    /// Names never carry path syntax: `..`, `/`, `\`, NUL or control characters.
+    /// Names never carry path syntax: `..`, `/`, `\`, NUL or control
+    /// characters; nor U+FFFD, which is what bytes that are not UTF-8 became
+    /// when the query was decoded. At most 255 characters (Unicode scalars,
+    /// as JSON Schema's `maxLength` counts them).
     static func checkName(_ value: String, parameter: String) throws {
-        guard !value.isEmpty, value.count <= 255, value != ".", value != "..",
-              !value.contains(where: { $0 == "/" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false }) else {
+        guard !value.isEmpty, value.unicodeScalars.count <= 255, value != ".", value != "..",
+              !value.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7f || $0 == "\u{FFFD}" }) else {
             throw APIError.badParameter(parameter, "`\(parameter)` is not a valid name")
         }
     }

@@ -3,98 +3,90 @@ import OrderedCollections
 
 /// The OpenAPI 3.1 description of the API, served at
 /// /api/v1/openapi.json. A test checks that every registered route is in
-/// it, so a route cannot be added without being documented.
+/// it, so a route cannot be added without being documented; another walks
+/// it to send every parameter of every route hostile values, and
+/// `RequestMiddleware` refuses query parameters it does not declare.
 enum OpenAPIDocument {
     struct Operation {
         var method: String
         var path: String
         var summary: String
-        var parameters: [String] = []
-        var body: Bool = false
+        var query: [APIParameter] = []
+        var headers: [APIParameter] = []
+        var body: RequestBody? = nil
         var responses: [Int]
         var produces = "application/json"
+        /// False for the few routes anyone may call (/healthz, this document).
+        var secured = true
     }
 
     static let operations: [Operation] = [
-        Operation(method: "get", path: "/healthz", summary: "Liveness", responses: [200]),
-        Operation(method: "get", path: "/metrics", summary: "Prometheus metrics", responses: [200, 401], produces: "text/plain"),
-        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: [200]),
+        Operation(method: "get", path: "/healthz", summary: "Liveness", responses: [200, 400], secured: false),
+        Operation(method: "get", path: "/metrics", summary: "Prometheus metrics", responses: [200, 400, 401], produces: "text/plain"),
+        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: [200, 400], secured: false),
         Operation(method: "post", path: "/api/v1/reload", summary: "Re-read drover.yml; an error keeps the config in force",
-                  responses: [200, 401, 403, 422]),
-        Operation(method: "get", path: "/api/v1/templates", summary: "Job templates, by name", parameters: ["cursor", "limit"],
+                  body: .empty, responses: [200, 400, 401, 403, 413, 422]),
+        Operation(method: "get", path: "/api/v1/templates", summary: "Job templates, by name", query: [.cursor, .limit],
                   responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/templates/{name}", summary: "One job template", responses: [200, 400, 401, 404]),
         Operation(method: "post", path: "/api/v1/templates/{name}/launch",
-                  summary: "Launch a run: {limit, extra_vars, tags, skip_tags, check, diff, survey}", body: true,
+                  summary: "Launch a run: {limit, extra_vars, tags, skip_tags, check, diff, survey}", body: .launch,
                   responses: [201, 400, 401, 403, 404, 409, 413, 422, 503]),
         Operation(method: "get", path: "/api/v1/runs", summary: "Runs, newest first (keyset pages)",
-                  parameters: ["status", "template", "host", "since", "until", "cursor", "limit"], responses: [200, 400, 401]),
+                  query: [.runStatus, .name("template"), .name("host"), .time("since"), .time("until"), .cursor, .limit],
+                  responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/runs/{id}", summary: "One run with per-host stats", responses: [200, 400, 401, 404]),
         Operation(method: "get", path: "/api/v1/runs/{id}/events",
                   summary: "Server-Sent Events of the run, from the start or Last-Event-ID, ending with run_finished",
-                  responses: [200, 400, 401, 404], produces: "text/event-stream"),
+                  headers: [.lastEventID], responses: [200, 400, 401, 404], produces: "text/event-stream"),
         Operation(method: "get", path: "/api/v1/runs/{id}/results", summary: "A run's results in arrival order (keyset pages)",
-                  parameters: ["host", "status", "cursor", "limit"], responses: [200, 400, 401, 404]),
+                  query: [.name("host"), .taskStatus, .cursor, .limit], responses: [200, 400, 401, 404]),
         Operation(method: "get", path: "/api/v1/runs/{id}/results/{rid}/output", summary: "Raw stdout or stderr bytes; Range supported",
-                  parameters: ["stream"], responses: [200, 206, 400, 401, 404, 416], produces: "application/octet-stream"),
+                  query: [.stream], headers: [.range], responses: [200, 206, 400, 401, 404, 416], produces: "application/octet-stream"),
         Operation(method: "get", path: "/api/v1/runs/{id}/junit", summary: "The run as JUnit XML", responses: [200, 400, 401, 404],
                   produces: "application/xml"),
-        Operation(method: "post", path: "/api/v1/runs/{id}/cancel", summary: "Cancel a running or queued run",
-                  responses: [202, 400, 401, 403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/runs/{id}/cancel", summary: "Cancel a running or queued run", body: .empty,
+                  responses: [202, 400, 401, 403, 404, 409, 413]),
         Operation(method: "get", path: "/api/v1/runs/{id}/diff/{other}", summary: "What changed from run id to run other (drover diff -v's report)",
                   responses: [200, 400, 401, 404]),
         Operation(method: "post", path: "/api/v1/runs/{id}/rollback", summary: "Undo a run a template launched, as a run of its own",
-                  responses: [201, 400, 401, 403, 404, 409, 422, 503]),
+                  body: .rollback, responses: [201, 400, 401, 403, 404, 409, 413, 422, 503]),
         Operation(method: "post", path: "/api/v1/runs/{id}/relaunch", summary: "The run's template again with its launch parameters, as the caller",
-                  responses: [201, 400, 401, 403, 404, 409, 422, 503]),
+                  body: .empty, responses: [201, 400, 401, 403, 404, 409, 413, 422, 503]),
         Operation(method: "get", path: "/api/v1/audit", summary: "The audit log, newest first (keyset pages)",
-                  parameters: ["actor", "cursor", "limit"], responses: [200, 400, 401, 403]),
-        Operation(method: "get", path: "/api/v1/me", summary: "Who the request acts for", responses: [200, 401]),
+                  query: [.name("actor"), .cursor, .limit], responses: [200, 400, 401, 403]),
+        Operation(method: "get", path: "/api/v1/me", summary: "Who the request acts for", responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/hosts", summary: "Hosts the runs reached, by name (keyset pages)",
-                  parameters: ["cursor", "limit"], responses: [200, 400, 401]),
+                  query: [.cursor, .limit], responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/hosts/{name}",
                   summary: "One host: its latest run per template, the facts of its latest gathering, the run holding it",
                   responses: [200, 400, 401, 404]),
         Operation(method: "get", path: "/api/v1/hosts/{name}/runs", summary: "Runs that reached the host, newest first (keyset pages)",
-                  parameters: ["cursor", "limit"], responses: [200, 400, 401, 404]),
+                  query: [.cursor, .limit], responses: [200, 400, 401, 404]),
     ]
+
+    /// The query parameters `path` (a route as registered, `{id}` and all)
+    /// declares for `method`; nil for a route the document does not know.
+    static func queryNames(path: String, method: String) -> Set<String>? {
+        queryNamesByRoute["\(method.lowercased()) \(path)"]
+    }
+
+    private static let queryNamesByRoute: [String: Set<String>] = Dictionary(
+        operations.map { ("\($0.method) \($0.path)", Set($0.query.map(\.name))) }, uniquingKeysWith: { $0.union($1) })
 
     static let document: Value = {
         var paths = OrderedDictionary<String, Value>()
         for operation in operations {
             var item: OrderedDictionary<String, Value> = [:]
             if case .dict(let existing)? = paths[operation.path] { item = existing }
-            var parameters: [Value] = operation.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
-                .dict(["name": .string(String(segment.dropFirst().dropLast())), "in": .string("path"), "required": .bool(true),
-                       "schema": .dict(["type": .string("string")])])
-            }
-            parameters += operation.parameters.map { name in
-                .dict(["name": .string(name), "in": .string("query"), "required": .bool(false), "schema": .dict(["type": .string("string")])])
-            }
-            var responses = OrderedDictionary<String, Value>()
-            for status in operation.responses {
-                let media = status < 300 ? operation.produces : "application/json"
-                let schema: Value = status < 300 ? .dict([:]) : .dict(["$ref": .string("#/components/schemas/Error")])
-                responses[String(status)] = .dict(["description": .string(status < 300 ? "success" : "error"),
-                                                   "content": .dict([media: .dict(["schema": schema])])])
-            }
-            var entry: OrderedDictionary<String, Value> = ["summary": .string(operation.summary), "parameters": .list(parameters),
-                                                           "responses": .dict(responses)]
-            if operation.body {
-                entry["requestBody"] = .dict(["content": .dict(["application/json": .dict(["schema": .dict(["type": .string("object")])])])])
-            }
-            item[operation.method] = .dict(entry)
+            item[operation.method] = json(operation)
             paths[operation.path] = .dict(item)
         }
-        let error: Value = .dict(["type": .string("object"), "required": .list([.string("error")]), "properties": .dict([
-            "error": .dict(["type": .string("object"), "required": .list([.string("code"), .string("message")]), "properties": .dict([
-                "code": .dict(["type": .string("string")]), "message": .dict(["type": .string("string")]),
-                "field": .dict(["type": .string("string")]),
-            ])]),
-        ])])
         return .dict(["openapi": .string("3.1.0"),
                       "info": .dict(["title": .string("Drover controller API"), "version": .string("1")]),
                       "paths": .dict(paths),
-                      "components": .dict(["schemas": .dict(["Error": error])])])
+                      "components": .dict(["schemas": .dict(["Error": errorSchema]),
+                                           "securitySchemes": .dict(["token": .dict(["type": .string("http"), "scheme": .string("bearer")])])]),
+                      "security": .list([.dict(["token": .list([])])])])
     }()
 }

@@ -9,6 +9,7 @@ extension Controller {
     public func router() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMiddleware(metrics: metrics))
+        router.add(middleware: UndeclaredQueryMiddleware())
         addSystemRoutes(to: router)
         addTemplateRoutes(to: router)
         addRunRoutes(to: router)

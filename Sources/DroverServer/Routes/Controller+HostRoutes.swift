@@ -39,6 +39,8 @@ extension Controller {
             page.beforeID = try query.cursor()
             page.limit = try query.pageSize() + 1
             let runs = try await self.store.runPage(page)
+            // As for the host's own page: one that no run reached is not found (not an empty list).
+            if runs.isEmpty, try await !self.store.hostExists(name) { throw APIError.notFound("host `\(name)` (no run has reached it)") }
             let shown = runs.prefix(page.limit - 1)
             return JSONResponse.make(.dict(["items": .list(shown.map { self.json($0) }),
                                             "next_cursor": runs.count > shown.count ? .string(Cursor.encode(shown.last!.id)) : .null]))

@@ -11,10 +11,16 @@ extension Controller {
         router.post("/api/v1/runs/{id}/rollback") { request, context in
             let id = try PathParameter.runID(context)
             let caller = try await self.gatekeeper.authorize(request, context, .rollback(run: id))
-            let body = try await APIRequest.jsonObject(request, allowed: ["limit", "check"])
+            // Typed as a launch's fields are: a mistyped one is refused, never ignored.
+            let body: LaunchRequest
+            do {
+                body = try LaunchRequest(json: try await APIRequest.jsonObject(request, allowed: ["limit", "check"]))
+            } catch let refusal as LaunchRefusal {
+                throw APIError(refusal)
+            }
             let run = try await self.storedRun(id)
-            let limit = body["limit"]?.stringValue
-            let check = body["check"].map { $0 == .bool(true) } ?? false
+            let limit = body.limit
+            let check = body.check ?? false
             let (newID, status) = try await self.rollBack(run, limit: limit, check: check, user: caller.name)
             await self.audit(AuditAction.rollback, by: caller, from: context,
                              ["run": .int(Int(newID)), "rollback_of": .int(Int(id)), "check": .bool(check), "limit": limit.map(Value.string) ?? .null])
@@ -39,8 +45,7 @@ extension Controller {
                                                            limit: limit, check: check, user: user)
             return try await queue.submit(prepared)
         } catch let refusal as LaunchRefusal {
-            throw APIError(.unprocessableContent, .surveyInvalid, refusal.problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
-                           field: refusal.problems.first?.field)
+            throw APIError(refusal)
         } catch let error as InputError {
             throw APIError(.unprocessableContent, .configInvalid, "the template's inventory cannot be read: \(error.description)")
         }

@@ -10,12 +10,12 @@ extension Controller {
             _ = try await self.gatekeeper.authorize(request, context, .readTemplates)
             let query = try QueryParameters(request, allowed: ["cursor", "limit"])
             // Templates are few and named: the cursor is the last name of the page before.
-            let after = query.values["cursor"]
+            let after = try query.nameCursor()
             let size = try query.pageSize()
             let names = self.config.config.templates.keys.sorted().filter { after == nil || $0 > after! }
             let page = names.prefix(size).compactMap { self.config.template($0) }
             return JSONResponse.make(.dict(["items": .list(page.map { self.json($0) }),
-                                            "next_cursor": names.count > size ? .string(page.last!.name) : .null]))
+                                            "next_cursor": names.count > size ? .string(Cursor.encode(name: page.last!.name)) : .null]))
         }
         router.get("/api/v1/templates/{name}") { request, context in
             _ = try await self.gatekeeper.authorize(request, context, .readTemplates)
@@ -43,11 +43,7 @@ extension Controller {
             let launch = try LaunchRequest(json: body)
             return try await queue.submit(try await planner.plan(template, launch, user: user))
         } catch let refusal as LaunchRefusal {
-            var error = APIError(.unprocessableContent, .surveyInvalid,
-                                 "the launch was refused: " + refusal.problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
-                                 field: refusal.problems.first?.field)
-            error.problems = refusal.problems
-            throw error
+            throw APIError(refusal)
         } catch let error as InputError {
             throw APIError(.unprocessableContent, .configInvalid, "the template cannot run as its files are now: \(error.description)")
         }
