@@ -39,6 +39,14 @@ struct HostileRequests {
             for (method, operation) in item.dictValue ?? [:] {
                 requests += self.requests(route: route, method: HTTPMethod(rawValue: method.uppercased()), operation: operation)
             }
+            // A method the route does not have.
+            for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] where item[method.lowercased()] == nil {
+                let path = route.replacingOccurrences(of: "{rid}", with: pathValue(route, "rid"))
+                    .replacingOccurrences(of: "{other}", with: pathValue(route, "other"))
+                    .replacingOccurrences(of: "{id}", with: pathValue(route, "id")).replacingOccurrences(of: "{name}", with: pathValue(route, "name"))
+                requests.append(HostileRequest(method: HTTPMethod(rawValue: method), target: path, headers: [authorization],
+                                               what: "\(method) \(route): a method the route does not have"))
+            }
         }
         return requests
     }
@@ -67,14 +75,14 @@ struct HostileRequests {
             switch parameter["in"]?.stringValue {
             case "path":
                 // (An empty segment would name another route: `/api/v1/runs/` is the list.)
-                for value in Self.hostileStrings + Self.wrongValues(schema).filter({ !$0.isEmpty }) + ["nonexistent-\(name)"] {
+                for value in Self.hostileStrings + Self.wrongValues(schema, name: name).filter({ !$0.isEmpty }) + ["nonexistent-\(name)"] {
                     requests.append(request(path: [name: Self.encode(value)], what: "{\(name)} = \(Self.show(value))"))
                 }
                 for raw in Self.rawHostile + Self.rawPathOnly {
                     requests.append(request(path: [name: raw], what: "{\(name)} = raw \(Self.show(raw))"))
                 }
             case "query":
-                for value in Self.hostileStrings + Self.wrongValues(schema) {
+                for value in Self.hostile(for: schema) + Self.wrongValues(schema, name: name) {
                     requests.append(request(query: "\(name)=\(Self.encode(value))", what: "?\(name)=\(Self.show(value))"))
                 }
                 for raw in Self.rawHostile {
@@ -82,7 +90,7 @@ struct HostileRequests {
                 }
                 requests.append(request(query: "\(name)=1&\(name)=2", what: "?\(name) twice"))
             case "header":
-                for value in (Self.hostileStrings + Self.wrongValues(schema)).filter(Self.isHeaderSafe) {
+                for value in (Self.hostile(for: schema) + Self.wrongValues(schema, name: name)).filter(Self.isHeaderSafe) {
                     requests.append(request(headers: [(name, value)], what: "\(name): \(Self.show(value))"))
                 }
             default:
@@ -190,6 +198,15 @@ struct HostileRequests {
         String(repeating: "x", count: 8000),
     ]
 
+    /// The hostile strings, for a parameter whose values are constrained (a
+    /// name, a number, a choice, a time, a cursor); one that takes any text
+    /// (a Range header, ignored unless it is a `bytes=` range) gets only its
+    /// own wrong values.
+    static func hostile(for schema: Value) -> [String] {
+        let constrained = schema["pattern"] != nil || schema["enum"] != nil || schema["format"] != nil || schema["type"] != .string("string")
+        return constrained ? hostileStrings : []
+    }
+
     /// Inserted into the URL as they are: encoded traversal, once and as
     /// overlong UTF-8, encoded NUL and control bytes.
     static let rawHostile = ["%2e%2e%2f", "%2e%2e", "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "..%2f..%2f", "%2e%2e%5c", "%00", "a%00b", "%0d%0a",
@@ -198,7 +215,7 @@ struct HostileRequests {
     static let rawPathOnly = ["..", "../..", "../../../../etc/passwd", ".", "%252e%252e%252f"]
 
     /// Values the schema's type, range, enum, format or pattern refuses.
-    static func wrongValues(_ schema: Value) -> [String] {
+    static func wrongValues(_ schema: Value, name: String = "") -> [String] {
         var values: [String] = []
         let type = schema["type"]?.stringValue
         if type == "integer" {
@@ -212,16 +229,18 @@ struct HostileRequests {
         if schema["format"]?.stringValue == "date-time" {
             values += ["yesterday", "2026-13-45T00:00:00Z", "0", "", "2026-01-01T00:00:00", "1767225600"]
         }
-        if schema["pattern"]?.stringValue == "^[A-Za-z0-9_-]+$" {  // an opaque cursor: forged ones
-            values += ["v1:5", "", "===", "!!!!", String(repeating: "A", count: 41), String(repeating: "A", count: 500)]
-            values += ["v1:-1", "v1:0", "v1:abc", "v1:", "v2:5", "v1:1\0", "n1:", "n1:..", "n1:../etc", "n1:a/b", "n1:\0", "x"]
-                .map { Data($0.utf8).base64EncodedString() }
+        if name == "cursor" {  // forged: malformed, of the other kind of list, out of range, the old base64 form
+            values += ["", "5", "v1.", "v1.0", "v1.-1", "v1.+5", "v1.05", "v1.abc", "v1.5 ", "v1.1\0", "v2.5", "v1.99999999999999999999",
+                       "n1.", "n1..", "n1../etc", "n1.a/b", "n1.\0", "djE6NQ", "bjE6aDE0", "===", String(repeating: "A", count: 500)]
+            values += schema["pattern"]?.stringValue?.hasPrefix("^v1") == true ? ["n1.h14"] : ["v1.5"]
         }
-        if schema["pattern"]?.stringValue == "^r?[0-9]+$" {  // Last-Event-ID
-            values += ["abc", "-1", "r-1", "rr1", "1.5", "r", "99999999999999999999", "r99999999999999999999"]
+        if name == "Last-Event-ID" {
+            values += ["abc", "-1", "r-1", "rr1", "1.5", "r", "+5", "r+5", "0000000000000000000", "99999999999999999999",
+                       "r99999999999999999999"]
         }
-        if schema["pattern"]?.stringValue == "^bytes=[0-9]*-[0-9]*$" {  // Range
-            values += ["bytes=../", "bytes=5-1", "bytes=-0", "bytes=0-0,1-1", "items=0-1", "bytes=99999999999999999999-", "bytes=-"]
+        if name == "Range" {  // malformed or unsatisfiable byte ranges (other units are ignored)
+            values += ["bytes=../", "bytes=5-1", "bytes=-0", "bytes=0-0,1-1", "bytes=99999999999999999999-", "bytes=-", "bytes=%00",
+                       "bytes=" + String(repeating: "9", count: 2000), "bytes=1000000-"]
         }
         return values
     }
@@ -235,7 +254,7 @@ struct HostileRequests {
         ("`{`", Array("{".utf8)), ("`}`", Array("}".utf8)), ("`{not json`", Array("{not json".utf8)),
         ("truncated", Array(#"{"survey": {"release": "v1"#.utf8)), ("a missing value", Array(#"{"survey": }"#.utf8)),
         ("a list", Array("[1, 2]".utf8)), ("a string", Array(#""text""#.utf8)), ("a number", Array("42".utf8)),
-        ("null", Array("null".utf8)), ("true", Array("true".utf8)), ("trailing garbage", Array(#"{"a": 1}}"#.utf8)),
+        ("null", Array("null".utf8)), ("true", Array("true".utf8)), ("only white space", Array(" \r\n".utf8)), ("trailing garbage", Array(#"{"a": 1}}"#.utf8)),
         ("single quotes", Array("{'a': 1}".utf8)), ("a trailing comma", Array(#"{"a": 1,}"#.utf8)),
         ("a raw NUL", Array("{\"a\u{0}\": 1}".utf8)), ("invalid UTF-8", [0x7B, 0x22, 0xC0, 0xAE, 0x22, 0x3A, 0x31, 0x7D]),
         ("bytes FF FE", [0xFF, 0xFE, 0x7B, 0x7D]),

@@ -35,6 +35,8 @@ struct ServerInputTests {
             (.get, "/api/v1/runs/..%2F1", nil, 400, "bad_parameter"),
             (.post, "/api/v1/runs/999/cancel", nil, 404, "not_found"),
             (.get, "/api/v1/nowhere", nil, 404, "not_found"),
+            (.post, "/api/v1/runs", "{}", 405, "method_not_allowed"),
+            (.get, "/api/v1/runs?cursor=v1.05", nil, 400, "bad_cursor"),
         ]
         for (method, path, body, status, code) in cases {
             let reply = try await server.request(method.method, path, body: body)
@@ -48,6 +50,17 @@ struct ServerInputTests {
         #expect(Set(fields ?? []) == ["survey.release", "survey.relase"])
         let runs = try await server.request(.GET, "/api/v1/runs")
         #expect(runs["items"]?.listValue?.isEmpty == true, "a refused launch recorded a run: \(runs.body)")
+    }
+
+    @Test("values the OpenAPI document allows are accepted: RFC 3339 times with fractions and offsets, a name cursor starting with a combining mark")
+    func documentedValuesAccepted() async throws {
+        let server = try await ServerHarness("server-accepts", hosts: [8])
+        defer { Swift.Task { await server.stop() } }
+        for path in ["/api/v1/runs?since=2020-03-28T06:08:31.221687-11:09&until=2999-01-01T00:00:00Z",
+                     "/api/v1/templates?cursor=n1.%F0%9F%8F%BBx&limit=17", "/api/v1/hosts?cursor=n1.%CC%81"] {
+            let reply = try await server.request(.GET, path)
+            #expect(reply.status == 200, "\(path): \(reply.status) \(reply.body.prefix(200))")
+        }
     }
 
     @Test("every registered route is in the OpenAPI document, which the server serves")

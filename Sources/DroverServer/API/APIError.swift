@@ -14,6 +14,7 @@ public struct APIError: HTTPResponseError, Sendable {
         case notAllowed = "not_allowed"
         case surveyInvalid = "survey_invalid"
         case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
         case tooLarge = "too_large"
         case unauthenticated = "unauthenticated"
         case forbidden = "forbidden"

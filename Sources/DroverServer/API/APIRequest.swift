@@ -11,7 +11,7 @@ enum APIRequest {
     static let maxBodyBytes = 64 * 1024
 
     /// The body as a JSON object whose keys are all in `allowed` (an empty
-    /// body is an empty object).
+    /// body is an empty object; one of only white space is not JSON).
     static func jsonObject(_ request: Request, allowed: Set<String>) async throws -> OrderedDictionary<String, Value> {
         var request = request
         let buffer: ByteBuffer
@@ -20,8 +20,8 @@ enum APIRequest {
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, .tooLarge, "the body is larger than \(maxBodyBytes) bytes: send less")
         }
+        guard buffer.readableBytes > 0 else { return [:] }
         let text = String(buffer: buffer)
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [:] }
         let value: Value
         do {
             value = try Value.parseJSON(text)
@@ -73,9 +73,12 @@ struct QueryParameters {
         return number
     }
 
+    /// RFC 3339 (JSON Schema's `date-time`): a zone, seconds fractions or not.
     func date(_ key: String) throws -> Date? {
         guard let text = values[key] else { return nil }
-        guard let date = ISO8601DateFormatter().date(from: text) else {
+        let precise = ISO8601DateFormatter()
+        precise.formatOptions.insert(.withFractionalSeconds)
+        guard let date = ISO8601DateFormatter().date(from: text) ?? precise.date(from: text) else {
             throw APIError.badParameter(key, "`\(key)` must be an ISO 8601 time such as 2026-01-31T12:00:00Z")
         }
         return date
@@ -107,38 +110,6 @@ struct QueryParameters {
             throw APIError(.badRequest, .badCursor, "`cursor` is not one this server gave: start from the first page", field: "cursor")
         }
         return name
-    }
-}
-
-/// Opaque keyset cursors: the id the next page starts below, so a page
-/// costs the same however deep (no OFFSET).
-enum Cursor {
-    static func encode(_ id: Int64) -> String {
-        Data("v1:\(id)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    }
-
-    static func encode(name: String) -> String {
-        Data("n1:\(name)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    }
-
-    static func decodeName(_ text: String) -> String? {
-        guard text.count <= 400 else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("n1:") else { return nil }
-        let name = String(plain.dropFirst(3))
-        return (try? PathParameter.checkName(name, parameter: "cursor")) != nil && !name.isEmpty ? name : nil
-    }
-
-    static func decode(_ text: String) -> Int64? {
-        guard text.count <= 40 else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8),
-              plain.hasPrefix("v1:"), let id = Int64(plain.dropFirst(3)), id > 0 else { return nil }
-        return id
     }
 }
 

@@ -8,16 +8,25 @@ struct APIParameter {
     var name: String
     var schema: Value
 
-    static let cursor = APIParameter(name: "cursor", schema: object(["type": .string("string"), "minLength": .int(1), "maxLength": .int(400),
-                                                                     "pattern": .string("^[A-Za-z0-9_-]+$")]))
+    /// The cursor of a list by id (runs, results, audit), and of one by name (templates, hosts).
+    static let cursor = APIParameter(name: "cursor", schema: object(["type": .string("string"), "pattern": .string(Cursor.idPattern)]))
+    static let nameCursor = APIParameter(name: "cursor", schema: object([
+        "type": .string("string"), "maxLength": .int(258), "pattern": .string(Cursor.namePattern),
+        "not": object(["enum": .list([.string("n1.."), .string("n1...")])]),
+    ]))
     static let limit = APIParameter(name: "limit", schema: object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(200)]))
     static let runStatus = APIParameter(name: "status", schema: enumeration(RunStatus.allCases.map(\.rawValue)))
     static let taskStatus = APIParameter(name: "status", schema: enumeration(TaskStatus.allCases.map(\.rawValue)))
     static let stream = APIParameter(name: "stream", schema: enumeration(OutputStream.allCases.map(\.rawValue)))
+    /// Empty: from the start, as when it is not sent.
     static let lastEventID = APIParameter(name: "Last-Event-ID", schema: object(["type": .string("string"), "maxLength": .int(18),
-                                                                                 "pattern": .string("^r?[0-9]+$")]))
-    static let range = APIParameter(name: "Range", schema: object(["type": .string("string"), "maxLength": .int(60),
-                                                                   "pattern": .string("^bytes=[0-9]*-[0-9]*$")]))
+                                                                                 "pattern": .string("^(r?[0-9]+)?$")]))
+    /// RFC 9110: a Range in another unit, or not a range at all, is ignored
+    /// (the whole output, 200); a `bytes=` one that is malformed or outside the output is 416.
+    static let range = APIParameter(name: "Range", schema: object([
+        "type": .string("string"),
+        "description": .string("bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX (one range); anything else is ignored"),
+    ]))
 
     static func name(_ name: String) -> APIParameter { APIParameter(name: name, schema: nameSchema) }
     static func time(_ name: String) -> APIParameter {
@@ -26,7 +35,7 @@ struct APIParameter {
 
     /// A host, template or user name: `PathParameter.checkName`'s rule.
     static let nameSchema = object(["type": .string("string"), "minLength": .int(1), "maxLength": .int(255),
-                                    "pattern": .string(#"^[^/\\\x00-\x1F\x7F]+$"#),
+                                    "pattern": .string(#"^[^/\\\x00-\x1F\x7F\uFFFD]+$"#),
                                     "not": object(["enum": .list([.string("."), .string("..")])])])
     /// A run or result id.
     static let idSchema = object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(Int(Int64.max))])

@@ -26,7 +26,7 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: [200, 400], secured: false),
         Operation(method: "post", path: "/api/v1/reload", summary: "Re-read drover.yml; an error keeps the config in force",
                   body: .empty, responses: [200, 400, 401, 403, 413, 422]),
-        Operation(method: "get", path: "/api/v1/templates", summary: "Job templates, by name", query: [.cursor, .limit],
+        Operation(method: "get", path: "/api/v1/templates", summary: "Job templates, by name", query: [.nameCursor, .limit],
                   responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/templates/{name}", summary: "One job template", responses: [200, 400, 401, 404]),
         Operation(method: "post", path: "/api/v1/templates/{name}/launch",
@@ -57,7 +57,7 @@ enum OpenAPIDocument {
                   query: [.name("actor"), .cursor, .limit], responses: [200, 400, 401, 403]),
         Operation(method: "get", path: "/api/v1/me", summary: "Who the request acts for", responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/hosts", summary: "Hosts the runs reached, by name (keyset pages)",
-                  query: [.cursor, .limit], responses: [200, 400, 401]),
+                  query: [.nameCursor, .limit], responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/hosts/{name}",
                   summary: "One host: its latest run per template, the facts of its latest gathering, the run holding it",
                   responses: [200, 400, 401, 404]),
@@ -69,6 +69,16 @@ enum OpenAPIDocument {
     /// declares for `method`; nil for a route the document does not know.
     static func queryNames(path: String, method: String) -> Set<String>? {
         queryNamesByRoute["\(method.lowercased()) \(path)"]
+    }
+
+    /// The methods of the documented route that `path` (a request's path)
+    /// matches, upper-case and sorted; empty when none does.
+    static func methods(matching path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return operations.filter { operation in
+            let pattern = operation.path.split(separator: "/", omittingEmptySubsequences: true)
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }.map { $0.method.uppercased() }.sorted()
     }
 
     private static let queryNamesByRoute: [String: Set<String>] = Dictionary(

@@ -17,6 +17,12 @@ struct RequestMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = try error.response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound && !OpenAPIDocument.methods(matching: request.uri.path).isEmpty {
+            // The path is a route, the method is not one of its: 405 with the ones it has.
+            let allowed = OpenAPIDocument.methods(matching: request.uri.path).joined(separator: ", ")
+            response = try APIError(.methodNotAllowed, .methodNotAllowed, "\(request.method) is not a method of this route: use \(allowed)")
+                .response(from: request, context: context)
+            response.headers[.allow] = allowed
         } catch let error as HTTPError {
             let code: APIError.Code = error.status == .notFound ? .notFound : error.status == .contentTooLarge ? .tooLarge : .badRequest
             response = try APIError(error.status, code, error.body ?? error.status.reasonPhrase).response(from: request, context: context)

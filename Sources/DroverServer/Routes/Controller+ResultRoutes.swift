@@ -63,7 +63,8 @@ enum OutputStream: String, CaseIterable {
 enum ByteRange {
     static func response(_ bytes: [UInt8], range header: String?) throws -> Response {
         let type = "application/octet-stream"
-        guard let header else {
+        // Another unit, or no range at all: ignored, as RFC 9110 (14.2) asks.
+        guard let header, header.hasPrefix("bytes=") else {
             return Response(status: .ok, headers: [.contentType: type, .acceptRanges: "bytes"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         guard let (start, end) = parse(header, size: bytes.count) else {

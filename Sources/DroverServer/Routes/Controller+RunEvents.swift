@@ -86,15 +86,16 @@ enum EventCursor: Equatable {
     case live(Int)
     case stored(Int64)
 
+    /// Exactly the OpenAPI document's `^(r?[0-9]+)?$`, at most 18 characters.
     init(_ header: String?) throws {
         guard let header, !header.isEmpty else { self = .start; return }
-        if header.hasPrefix("r"), let id = Int64(header.dropFirst()), id >= 0 {
-            self = .stored(id)
-        } else if let sequence = Int(header), sequence >= 0 {
-            self = .live(sequence)
-        } else {
+        let stored = header.hasPrefix("r")
+        let digits = header.utf8.dropFirst(stored ? 1 : 0)
+        guard header.utf8.count <= 18, !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let number = Int64(String(decoding: digits, as: UTF8.self)) else {
             throw APIError(.badRequest, .badCursor, "Last-Event-ID `\(header.prefix(40))` is not an id this server sent", field: "Last-Event-ID")
         }
+        self = stored ? .stored(number) : .live(Int(number))
     }
 }
 
