@@ -2,7 +2,7 @@
 """The live measurements of bench/server/run, against a running `drover serve`.
 
   measure.py sse SERVER TOKEN        # launch `tick`, follow its events: output-line latency
-  measure.py parallel SERVER TOKEN   # `fleet` on r1 alone, then on r1…r20 at once: per-run times
+  measure.py parallel SERVER TOKEN [N]  # `fleet` on r1 alone, then on r1…rN (default 20) at once: per-run times
 
 Prints one `key value` line per number (bench/server/run reads them).
 Python's standard library only.
@@ -53,19 +53,11 @@ class API:
                 name, data = "message", None
 
     def wait(self, run):
+        """The run's final status and duration (s), from its run_finished event."""
         for _, name, data in self.events(run):
             if name == "run_finished":
-                return data["status"]
-        return None
-
-    def duration(self, run):
-        detail = self.call("GET", f"/api/v1/runs/{run}")
-        return iso_seconds(detail["ended_at"]) - iso_seconds(detail["started_at"])
-
-
-def iso_seconds(text):
-    from datetime import datetime
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+                return data["status"], data["duration"]
+        return None, None
 
 
 def percentile(values, p):
@@ -104,25 +96,27 @@ def parallel(api, count=20):
     then on groups r1…r20 (the same N sshd hosts under 20 names each, so
     no run waits for another's host locks), all launched at once."""
     alone = api.call("POST", "/api/v1/templates/fleet/launch", {"limit": "r1"})["id"]
-    print(f"alone_status {api.wait(alone)}")
-    print(f"alone_s {api.duration(alone):.2f}")
+    status, duration = api.wait(alone)
+    print(f"alone_status {status}")
+    print(f"alone_s {duration:.2f}")
     began = time.time()
     runs = []
     for group in range(1, count + 1):
         runs.append(api.call("POST", "/api/v1/templates/fleet/launch", {"limit": f"r{group}"})["id"])
-    statuses = [None] * count
+    outcomes = [(None, None)] * count
 
     def follow(index, run):
-        statuses[index] = api.wait(run)
+        outcomes[index] = api.wait(run)
     threads = [threading.Thread(target=follow, args=(i, run)) for i, run in enumerate(runs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.time() - began
-    durations = [api.duration(run) for run in runs]
+    durations = [d for _, d in outcomes if d is not None]
+    statuses = [s for s, _ in outcomes]
     print(f"parallel_runs {count}")
-    print(f"parallel_statuses {','.join(sorted(set(str(s) for s in statuses)))}")
+    print(f"parallel_statuses {','.join(f'{statuses.count(s)}_{s}' for s in sorted(set(map(str, statuses))))}")
     print(f"parallel_median_s {statistics.median(durations):.2f}")
     print(f"parallel_min_s {min(durations):.2f}")
     print(f"parallel_max_s {max(durations):.2f}")
@@ -130,7 +124,10 @@ def parallel(api, count=20):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("sse", "parallel"):
+    if len(sys.argv) not in (4, 5) or sys.argv[1] not in ("sse", "parallel"):
         sys.exit(__doc__)
     api = API(sys.argv[2], sys.argv[3])
-    {"sse": sse, "parallel": parallel}[sys.argv[1]](api)
+    if sys.argv[1] == "sse":
+        sse(api)
+    else:
+        parallel(api, int(sys.argv[4]) if len(sys.argv) == 5 else 20)

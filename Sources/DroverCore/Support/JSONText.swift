@@ -60,6 +60,13 @@ enum JSONText {
 
     static func writeString(_ s: String, _ o: Options, to out: inout String) {
         out += "\""
+        // Most strings need no escape: appended whole, not scalar by scalar
+        // (a third of the server's time on a page of runs went there).
+        if !s.utf8.contains(where: { needsEscape($0, o) }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -87,6 +94,17 @@ enum JSONText {
             }
         }
         out += "\""
+    }
+
+    /// Whether this UTF-8 byte may start something `writeString` escapes.
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8, _ o: Options) -> Bool {
+        switch byte {
+        case 0..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"): return true
+        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "'"): return o.htmlSafe
+        case 0x7F...: return o.ensureASCII
+        default: return false
+        }
     }
 
     static func unicodeEscape(_ v: UInt32) -> String {
