@@ -58,7 +58,8 @@ final class ServerHarness: Sendable {
         settings.maxRuns = maxRuns
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
-        let controller = try await Controller.open(settings, logger: logger, connector: TestHostConnector(), script: PlaybookHarness.script)
+        let controller = try await Controller.open(settings, logger: logger, connector: { TestHostConnector() },
+                                                    script: PlaybookHarness.script)
         self.controller = controller
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         await controller.recover()

@@ -8,6 +8,19 @@ import Testing
 
 @Suite("Server: launch, follow, cancel over real HTTP against test hosts")
 struct ServerRunTests {
+    @Test("two runs at once: the one that ends first leaves the other's SSH connections alone")
+    func concurrentRunsKeepTheirConnections() async throws {
+        let server = try await ServerHarness("server-two-runs", hosts: [15, 16])
+        defer { Swift.Task { await server.stop() } }
+        let long = try await server.launch(#"{"survey": {"release": "v1.0"}, "limit": "h16", "extra_vars": {"nap": 3}}"#)
+        try await Swift.Task.sleep(for: .milliseconds(800))  // the long run is in its sleep
+        let short = try await server.launch(#"{"survey": {"release": "v1.0"}, "limit": "h15"}"#)
+        #expect(try await server.events(short).last?.data.dictValue?["status"] == .string("succeeded"))
+        let events = try await server.events(long)
+        let failures = events.filter { $0.name == "host_result" && $0.data.dictValue?["status"] != .string("ok") && $0.data.dictValue?["status"] != .string("changed") }
+        #expect(events.last?.data.dictValue?["status"] == .string("succeeded"), "\(failures.map { "\($0.data)" })")
+    }
+
     @Test("launch → follow SSE to completion → the stored run matches the events; secrets never stored")
     func launchAndFollow() async throws {
         let server = try await ServerHarness("server-launch", hosts: [1, 2, 3])

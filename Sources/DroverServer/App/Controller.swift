@@ -31,7 +31,7 @@ public final class Controller: Sendable {
 
     /// Opens the store and the config, with SSH as the CLI reaches hosts.
     public static func open(_ settings: ServerSettings, logger: Logger,
-                            connector: (any HostConnector)? = nil, script: AgentScript? = nil) async throws -> Controller {
+                            connector: (@Sendable () -> any HostConnector)? = nil, script: AgentScript? = nil) async throws -> Controller {
         let config: ConfigHolder
         do {
             config = try await ConfigHolder.load(directory: settings.project)
@@ -40,7 +40,8 @@ public final class Controller: Sendable {
         }
         do {
             let store = try await Store.open(home: settings.storeHome)
-            var planner = LaunchPlanner(connector: connector ?? SSHConnector(options: ConnectionSettings()),
+            // A connector of its own for each run (see LaunchPlanner.makeConnector).
+            var planner = LaunchPlanner(connector: connector?() ?? SSHConnector(options: ConnectionSettings()),
                                         script: try script ?? AgentScript.locate())
             planner.controllerAccess = settings.controllerAccess
             return Controller(settings: settings, config: config, store: store, planner: planner, logger: logger)

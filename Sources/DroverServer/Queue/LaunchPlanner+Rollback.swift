@@ -30,7 +30,7 @@ extension LaunchPlanner {
         info.user = user
         info.template = template.name
         let work = RollbackWork(undoing: run.id, journals: selected, force: false, wholeRun: limit == nil)
-        let request = RunRequest(work: .rollback(work), inventory: inventory, options: options, info: info, connector: connector,
+        let request = RunRequest(work: .rollback(work), inventory: inventory, options: options, info: info, connector: makeConnector(),
                                  script: script, locking: template.lockWait.map { .wait($0) } ?? .failAtOnce)
         var parameters: [String: Value] = ["user": .string(user), "rollback_of": .int(Int(run.id)), "check": .bool(check)]
         if let limit { parameters["limit"] = .string(limit) }

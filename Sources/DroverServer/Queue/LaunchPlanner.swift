@@ -11,15 +11,19 @@ import OrderedCollections
 /// allowed, the survey's types and bounds. Every refused field is reported
 /// at once. Secret answers go to the run's variables in memory only.
 public struct LaunchPlanner: Sendable {
-    public var connector: any HostConnector
+    /// Makes each run's connector. A run closes its connector's connections
+    /// when it ends (`HostConnector.shutdown`), so two runs never share one:
+    /// a shared one let the first run to end cut the others off.
+    public var makeConnector: @Sendable () -> any HostConnector
     public var script: AgentScript
     /// How long a cancelled run's commands get to stop.
     public var cancelGrace: Duration = .seconds(10)
     /// What the runs' playbooks may do on the server itself.
     public var controllerAccess = ControllerAccess.forbidden
 
-    public init(connector: any HostConnector, script: AgentScript) {
-        self.connector = connector
+    /// `connector` is evaluated anew for each run.
+    public init(connector: @escaping @autoclosure @Sendable () -> any HostConnector, script: AgentScript) {
+        makeConnector = connector
         self.script = script
     }
 
@@ -52,7 +56,7 @@ public struct LaunchPlanner: Sendable {
         if info.limit?.isEmpty == true { info.limit = nil }
         info.user = user
         info.template = template.name
-        let request = RunRequest(playbook: playbook, inventory: inventory, options: options, info: info, connector: connector,
+        let request = RunRequest(playbook: playbook, inventory: inventory, options: options, info: info, connector: makeConnector(),
                                  script: script, locking: template.lockWait.map { .wait($0) } ?? .failAtOnce)
         return PreparedLaunch(template: template, request: request, hostCount: hosts.count,
                               parameters: Self.parameters(launch, recordedSurvey: answers, user: user).jsonText(),
