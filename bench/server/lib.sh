@@ -9,6 +9,11 @@ BENCH_OUT=${DROVER_BENCH_OUT:-/tmp/drover-bench/server}
 HOSTS_DIR=${DROVER_BENCH_HOSTS:-/tmp/drover-bench-server-hosts}
 HOSTS_BASE=${DROVER_BENCH_BASE:-127.0.9}
 PORT=${DROVER_BENCH_PORT:-18230}
+# The login: ops/testhosts' plain user (shell /bin/sh), as bench/rollout
+# does; root's login shell on the project's VM reads a ~/.bashrc whose
+# `pyenv init` lets concurrent sessions through about 0.1 s apart
+# (docs/performance.md), which 400 sessions at once turn into 40 s.
+BENCH_USER=${DROVER_BENCH_USER:-drover-pw}
 SERVER=http://127.0.0.1:$PORT
 mkdir -p "$BENCH_OUT"
 
@@ -42,7 +47,7 @@ start_hosts() { # count
 
 # A project over the test hosts: `nap` (a survey, like the tests' template),
 # `tick` (one host writes timestamped lines: the SSE latency probe) and
-# `fleet` (5 tasks, parallel; the inventory names each of the N hosts 20
+# `fleet` (5 tasks, parallel, as $BENCH_USER; the inventory names each of the N hosts 20
 # times, as r1h1…r20hN, so 20 runs can cover all N hosts at once without
 # waiting for each other's host locks).
 make_project() { # dir hosts
@@ -56,7 +61,7 @@ make_project() { # dir hosts
       for i in $(seq 1 "$count"); do echo "r${r}h$i ansible_host=$HOSTS_BASE.$i"; done
     done
     echo "[all:vars]"
-    sed -n '/^\[testhosts:vars\]/,$p' "$HOSTS_DIR/inventory" | tail -n +2
+    sed -n '/^\[testhosts:vars\]/,$p' "$HOSTS_DIR/inventory" | tail -n +2 | sed "s/^ansible_user=.*/ansible_user=$BENCH_USER/"
   } > "$dir/inventory"
   cat > "$dir/nap.yml" <<'EOF'
 - hosts: testhosts
