@@ -190,8 +190,8 @@ sha256_of() { # PATH: its digest into $digest; one process, `read` cuts it out
     read -r digest _ < "$work/sum"
 }
 
-# exec: the response streams (docs/agent-protocol.md, "exec"). The header
-# goes out first; a waiter (our child) starts the command in its own group,
+# exec: the response streams (docs/agent-protocol.md, "exec"), with no
+# header line; a waiter (our child) starts the command in its own group,
 # tells us its pid through a FIFO, waits for it and writes the trailers. We
 # go on reading requests meanwhile: a kill acts on the group at once, any
 # other request waits for the waiter first (exec_wait), so responses never
@@ -204,7 +204,9 @@ op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
     if [ "$group" = marker ]; then : > "$work/x.pid"
     else [ -p "$work/x.pid" ] || mkfifo "$work/x.pid" 2> "$work/err" || return 1; fi
     : > "$work/x.meta"; : > "$work/x.kill"; : > "$work/x.end"
-    printf 'DRV%s %s\n' "$PROTOCOL" "$token"
+    # No header: the command's first byte (or the trailer) starts the
+    # response, so an exec without output costs sshd and the controller one
+    # wake-up, not two. A refusal before this point is a whole response.
     mark=$$.$token job= x_token=$token
     if [ "$group" = marker ]; then
         # The runner is the waiter of every exec: no fork per exec for it.
@@ -584,10 +586,16 @@ copy_lines() { # FILE [SKIP]: the file's lines, by builtins; SKIP drops the firs
 }
 
 # put: path, content, sha256 (of the content), mode, owner, group, backup
-# dir. Write-if-different: a regular file with that digest keeps its bytes,
-# inode and mtime; only mode, owner and group are ensured as by `ensure`.
+# dir[, name in a directory[, expected]]. Write-if-different: a regular file
+# with that digest keeps its bytes, inode and mtime; only mode, owner and
+# group are ensured as by `ensure`. With `expected` (a digest, or `absent`)
+# the file must be in that state now, or nothing is done: meta `stale=1`
+# and, as `read` answers, its bytes in the out block. That lets the
+# controller write an edit of a file it read earlier in the run without
+# reading it again, and never over a change it has not seen.
 op_put() {
     fieldvar e_p 1; fieldvar p_sum 3; fieldvar e_m 4; fieldvar e_o 5; fieldvar e_g 6; fieldvar p_bk 7; fieldvar p_in 8
+    fieldvar p_exp 9
     stat_meta 1 sum "$e_p" > "$work/before"
     meta_vars "$work/before"
     if [ "$b_type" = directory ]; then
@@ -599,6 +607,12 @@ op_put() {
         meta_vars "$work/before"
     fi
     changed=0 e_new=
+    if [ -n "$p_exp" ] && if [ "$p_exp" = absent ]; then [ "$b_exists" = 1 ]; else [ "$b_type" != file ] || [ "$b_sha256" != "$p_exp" ]; fi; then
+        [ "$b_type" != file ] || cat -- "$e_p" > "$work/out" 2> /dev/null
+        echo "stale=1" >> "$work/created"
+        items_meta "$e_p" 0
+        return 0
+    fi
     if [ "$b_type" = file ] && [ -n "$p_sum" ] && [ "$b_sha256" = "$p_sum" ]; then
         ensure_attrs
     else
