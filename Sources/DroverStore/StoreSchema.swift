@@ -105,6 +105,7 @@ enum StoreSchema {
         registerV3(in: &migrator)
         registerV6(in: &migrator)
         registerV7(in: &migrator)
+        registerV8(in: &migrator)
         return migrator
     }
 }

@@ -44,7 +44,8 @@ final class ServerHarness: Sendable {
     let running: Swift.Task<Void, any Error>
 
     init(_ label: String, hosts: [Int], config: String = ServerHarness.config(), grace: Duration = .seconds(30),
-         maxRuns: Int = 8, storeHome: String? = nil, insecureLocal: Bool = true) async throws {
+         maxRuns: Int = 8, storeHome: String? = nil, insecureLocal: Bool = true, clock: TestClock? = nil,
+         adjust: (inout ServerSettings) -> Void = { _ in }) async throws {
         let project = try PlaybookHarness(label, hosts: hosts)
         directory = project.directory
         try project.write("site.yml", Self.playbook)
@@ -56,9 +57,13 @@ final class ServerHarness: Sendable {
         settings.insecureLocal = insecureLocal
         settings.shutdownGrace = grace
         settings.maxRuns = maxRuns
+        adjust(&settings)
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
-        let controller = try await Controller.open(settings, logger: logger, connector: TestHostConnector(), script: PlaybookHarness.script)
+        let now: @Sendable () -> Date
+        if let clock { now = { clock.now } } else { now = { Date() } }
+        let controller = try await Controller.open(settings, logger: logger, connector: TestHostConnector(), script: PlaybookHarness.script,
+                                                   clock: now)
         self.controller = controller
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         await controller.recover()
@@ -94,24 +99,28 @@ final class ServerHarness: Sendable {
     struct Reply: Sendable {
         var status: Int
         var body: String
+        var headers: HTTPHeaders = [:]
         var json: Value? { try? Value.parseJSON(body) }
         subscript(key: String) -> Value? {
             if case .dict(let object)? = json { return object[key] }
             return nil
         }
+        /// The `error.code` of an error answer.
+        var errorCode: String? { self["error"]?.dictValue?["code"]?.stringValue }
     }
 
-    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = [],
+                 contentType: String = "application/json") async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), body: String(buffer: bytes))
+        return Reply(status: Int(response.status.code), body: String(buffer: bytes), headers: response.headers)
     }
 
     func launch(_ body: String = #"{"survey": {"release": "v1.0"}}"#, template: String = "nap") async throws -> Int64 {
@@ -130,9 +139,11 @@ final class ServerHarness: Sendable {
     }
 
     /// Follows a run's event stream to its end; `until` stops early.
-    func events(_ run: Int64, lastEventID: String? = nil, until: (@Sendable (Event) -> Bool)? = nil) async throws -> [Event] {
+    func events(_ run: Int64, lastEventID: String? = nil, headers: [(String, String)] = [],
+                until: (@Sendable (Event) -> Bool)? = nil) async throws -> [Event] {
         var request = HTTPClientRequest(url: base + "/api/v1/runs/\(run)/events")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         guard response.status == .ok else { throw ServerSetupError("events answered \(response.status)") }
         var events: [Event] = []
@@ -160,3 +171,18 @@ final class ServerHarness: Sendable {
         try await request(.GET, "/api/v1/runs/\(run)")["status"]?.stringValue
     }
 }
+
+/// A clock the test moves: sessions, tokens and login throttling read it.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date()
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(_ seconds: TimeInterval) {
+        lock.withLock { current += seconds }
+    }
+}
+
+/// An `Authorization: Bearer` header.
+func bearer(_ token: String) -> [(String, String)] { [("Authorization", "Bearer \(token)")] }

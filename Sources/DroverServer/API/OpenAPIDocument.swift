@@ -13,12 +13,31 @@ enum OpenAPIDocument {
         var body: Bool = false
         var responses: [Int]
         var produces = "application/json"
+        /// Open to anyone: no credentials needed.
+        var isPublic = false
     }
 
     static let operations: [Operation] = [
-        Operation(method: "get", path: "/healthz", summary: "Liveness", responses: [200]),
+        Operation(method: "get", path: "/healthz", summary: "Liveness", responses: [200], isPublic: true),
         Operation(method: "get", path: "/metrics", summary: "Prometheus metrics", responses: [200, 401], produces: "text/plain"),
-        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: [200]),
+        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: [200], isPublic: true),
+        Operation(method: "post", path: "/api/v1/login",
+                  summary: "Sign in with {user, password} (JSON or a form): sets the session cookie, answers {name, role, csrf_token, expires_at}",
+                  body: true, responses: [200, 400, 401, 403, 413, 422, 429], isPublic: true),
+        Operation(method: "post", path: "/api/v1/logout", summary: "End the caller's session and clear its cookie", responses: [204, 400, 401, 403]),
+        Operation(method: "get", path: "/api/v1/me", summary: "Who the request acts for (a session's answer has its csrf_token)",
+                  responses: [200, 401]),
+        Operation(method: "get", path: "/api/v1/users", summary: "Users, by name (keyset pages); admins only", parameters: ["cursor", "limit"],
+                  responses: [200, 400, 401, 403]),
+        Operation(method: "post", path: "/api/v1/users", summary: "Add a user: {name, password, role}", body: true,
+                  responses: [201, 400, 401, 403, 409, 413, 422]),
+        Operation(method: "patch", path: "/api/v1/users/{name}", summary: "Change a user's {role, disabled, password}", body: true,
+                  responses: [200, 400, 401, 403, 404, 409, 413, 422]),
+        Operation(method: "get", path: "/api/v1/tokens", summary: "API tokens (never their text), oldest first: the caller's, or user's",
+                  parameters: ["user", "cursor", "limit"], responses: [200, 400, 401, 403]),
+        Operation(method: "post", path: "/api/v1/tokens", summary: "Create an API token {user, scope, expires}: its text is in this answer only",
+                  body: true, responses: [201, 400, 401, 403, 404, 413, 422]),
+        Operation(method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token", responses: [200, 400, 401, 403, 404]),
         Operation(method: "post", path: "/api/v1/reload", summary: "Re-read drover.yml; an error keeps the config in force",
                   responses: [200, 401, 403, 422]),
         Operation(method: "get", path: "/api/v1/templates", summary: "Job templates, by name", parameters: ["cursor", "limit"],
@@ -49,7 +68,6 @@ enum OpenAPIDocument {
                   responses: [201, 400, 401, 403, 404, 409, 422, 503]),
         Operation(method: "get", path: "/api/v1/audit", summary: "The audit log, newest first (keyset pages)",
                   parameters: ["actor", "cursor", "limit"], responses: [200, 400, 401, 403]),
-        Operation(method: "get", path: "/api/v1/me", summary: "Who the request acts for", responses: [200, 401]),
         Operation(method: "get", path: "/api/v1/hosts", summary: "Hosts the runs reached, by name (keyset pages)",
                   parameters: ["cursor", "limit"], responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/hosts/{name}",
@@ -72,7 +90,10 @@ enum OpenAPIDocument {
                 .dict(["name": .string(name), "in": .string("query"), "required": .bool(false), "schema": .dict(["type": .string("string")])])
             }
             var responses = OrderedDictionary<String, Value>()
-            for status in operation.responses {
+            for status in operation.responses where status == 204 {
+                responses[String(status)] = .dict(["description": .string("success, no content")])
+            }
+            for status in operation.responses where status != 204 {
                 let media = status < 300 ? operation.produces : "application/json"
                 let schema: Value = status < 300 ? .dict([:]) : .dict(["$ref": .string("#/components/schemas/Error")])
                 responses[String(status)] = .dict(["description": .string(status < 300 ? "success" : "error"),
@@ -80,6 +101,7 @@ enum OpenAPIDocument {
             }
             var entry: OrderedDictionary<String, Value> = ["summary": .string(operation.summary), "parameters": .list(parameters),
                                                            "responses": .dict(responses)]
+            if operation.isPublic { entry["security"] = .list([]) }
             if operation.body {
                 entry["requestBody"] = .dict(["content": .dict(["application/json": .dict(["schema": .dict(["type": .string("object")])])])])
             }
@@ -92,9 +114,17 @@ enum OpenAPIDocument {
                 "field": .dict(["type": .string("string")]),
             ])]),
         ])])
+        // A bearer token, or a session cookie (whose state-changing requests
+        // also carry the X-CSRF-Token header).
+        let schemes: Value = .dict([
+            "bearer": .dict(["type": .string("http"), "scheme": .string("bearer"), "description": .string("drover tokens create")]),
+            "session": .dict(["type": .string("apiKey"), "in": .string("cookie"), "name": .string(SessionCookie.name),
+                              "description": .string("POST /api/v1/login; send its csrf_token as X-CSRF-Token on POST, PATCH and DELETE")]),
+        ])
         return .dict(["openapi": .string("3.1.0"),
                       "info": .dict(["title": .string("Drover controller API"), "version": .string("1")]),
+                      "security": .list([.dict(["bearer": .list([])]), .dict(["session": .list([])])]),
                       "paths": .dict(paths),
-                      "components": .dict(["schemas": .dict(["Error": error])])])
+                      "components": .dict(["schemas": .dict(["Error": error]), "securitySchemes": schemes])])
     }()
 }

@@ -9,7 +9,11 @@ extension Controller {
     public func router() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMiddleware(metrics: metrics))
+        router.add(middleware: FormBodyMiddleware())
         addSystemRoutes(to: router)
+        addSessionRoutes(to: router)
+        addUserRoutes(to: router)
+        addTokenRoutes(to: router)
         addTemplateRoutes(to: router)
         addRunRoutes(to: router)
         addHostRoutes(to: router)

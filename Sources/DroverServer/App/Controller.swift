@@ -18,20 +18,23 @@ public final class Controller: Sendable {
     public let metrics: ServerMetrics
     public let logger: Logger
 
-    public init(settings: ServerSettings, config: ConfigHolder, store: Store, planner: LaunchPlanner, logger: Logger) {
+    /// `clock` is what sessions, tokens and login throttling take as now
+    /// (tests move it; runs and the audit log keep the real time).
+    public init(settings: ServerSettings, config: ConfigHolder, store: Store, planner: LaunchPlanner, logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
         self.config = config
         self.store = store
         self.queue = RunQueue(service: RunService(store: store), maxRuns: settings.maxRuns, logger: logger)
-        self.gatekeeper = Gatekeeper(insecureLocal: settings.insecureLocal, store: store, config: config)
+        self.gatekeeper = Gatekeeper(settings: settings, store: store, config: config, clock: clock)
         self.planner = planner
         self.metrics = ServerMetrics()
         self.logger = logger
     }
 
     /// Opens the store and the config, with SSH as the CLI reaches hosts.
-    public static func open(_ settings: ServerSettings, logger: Logger,
-                            connector: (any HostConnector)? = nil, script: AgentScript? = nil) async throws -> Controller {
+    public static func open(_ settings: ServerSettings, logger: Logger, connector: (any HostConnector)? = nil, script: AgentScript? = nil,
+                            clock: @escaping @Sendable () -> Date = { Date() }) async throws -> Controller {
         let config: ConfigHolder
         do {
             config = try await ConfigHolder.load(directory: settings.project)
@@ -43,7 +46,7 @@ public final class Controller: Sendable {
             var planner = LaunchPlanner(connector: connector ?? SSHConnector(options: ConnectionSettings()),
                                         script: try script ?? AgentScript.locate())
             planner.controllerAccess = settings.controllerAccess
-            return Controller(settings: settings, config: config, store: store, planner: planner, logger: logger)
+            return Controller(settings: settings, config: config, store: store, planner: planner, logger: logger, clock: clock)
         } catch let error as StoreError {
             throw ServerSetupError(error.message)
         } catch let error as AgentError {

@@ -20,6 +20,13 @@ public struct ServerSettings: Sendable {
     public var controllerAccess = ControllerAccess.forbidden
     /// The run store's directory, where the CLI's is (`StoreLocation`).
     public var storeHome: String
+    /// Browser sessions' idle and absolute timeouts.
+    public var sessions = SessionPolicy()
+    /// Login throttling per user name and per address.
+    public var logins = LoginRateLimiter.Policy()
+    /// Whether clients reach the server over TLS: session cookies are then
+    /// `Secure` (sent over HTTPS only). `--tls-cert/--tls-key` will set it.
+    public var tls = false
 
     public init(project: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.project = URL(fileURLWithPath: project).standardized.path
