@@ -20,6 +20,11 @@ public struct ServerSettings: Sendable {
     public var controllerAccess = ControllerAccess.forbidden
     /// The run store's directory, where the CLI's is (`StoreLocation`).
     public var storeHome: String
+    /// `--tls-cert`/`--tls-key`: serve HTTPS with these PEM files (nil: plain HTTP).
+    public var tls: TLSFiles?
+
+    /// `http` or `https`, as clients reach the server.
+    public var scheme: String { tls == nil ? "http" : "https" }
 
     public init(project: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.project = URL(fileURLWithPath: project).standardized.path
