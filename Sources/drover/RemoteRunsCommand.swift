@@ -56,7 +56,7 @@ struct RemoteRunsCommand: AsyncParsableCommand {
         for run in runs {
             let started = RemoteTime.date(run["started_at"])
             let ended = RemoteTime.date(run["ended_at"])
-            let duration = started.flatMap { start in ended.map { Output.seconds(.milliseconds(Int($0.timeIntervalSince(start) * 1000))) } } ?? "-"
+            let duration = started.flatMap { start in ended.map { RemoteTime.seconds($0.timeIntervalSince(start)) } } ?? "-"
             var what = run["template"]?.stringValue ?? run["playbook"]?.stringValue ?? ""
             if run["template"]?.stringValue == nil { what += " (\(run["kind"]?.stringValue ?? "run"), not a template's)" }
             if run["check"] == .bool(true) { what += " (check)" }
@@ -78,6 +78,11 @@ enum RemoteTime {
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text)
+    }
+
+    /// The API's times are to the second: so are the durations shown.
+    static func seconds(_ interval: TimeInterval) -> String {
+        "\(Int(interval.rounded())) s"
     }
 
     static func number(_ value: Value?) -> String {

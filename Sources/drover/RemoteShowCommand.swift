@@ -50,7 +50,7 @@ struct RemoteShowCommand: AsyncParsableCommand {
         let started = RemoteTime.date(run["started_at"]), ended = RemoteTime.date(run["ended_at"])
         var line = "status: \(run["status"]?.stringValue ?? "?")\(run["check"] == .bool(true) ? " (check mode)" : ""), by \(run["user"]?.stringValue ?? "?")"
         if let started { line += ", started \(Period.format(started))" }
-        if let started, let ended { line += ", took \(Output.seconds(.milliseconds(Int(ended.timeIntervalSince(started) * 1000))))" }
+        if let started, let ended { line += ", took \(RemoteTime.seconds(ended.timeIntervalSince(started)))" }
         Output.line(line)
         if case .int(let parent)? = run["parent_run_id"] { Output.line("rollback of run \(parent)") }
         if let limit = run["limit"]?.stringValue { Output.line("limit: \(limit)") }
