@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DroverCore
+import DroverEngine
 import DroverServer
 import DroverStore
 import DroverTestSupport
@@ -43,13 +44,22 @@ final class ServerHarness: Sendable {
     let port: Int
     let running: Swift.Task<Void, any Error>
 
+    let scheme: String
+
+    /// `connector` nil: hosts are reached over SSH as `drover serve` (and
+    /// `drover run`) reach them, from `inventory` (the project's file's
+    /// text, replacing the harness's); `files`: more files of the project
+    /// (name: text); `tls`: HTTPS with these files.
     init(_ label: String, hosts: [Int], config: String = ServerHarness.config(), grace: Duration = .seconds(30),
          maxRuns: Int = 8, storeHome: String? = nil, insecureLocal: Bool = true, clock: TestClock? = nil,
-         adjust: (inout ServerSettings) -> Void = { _ in }) async throws {
+         connector: (any HostConnector)? = TestHostConnector(), inventory: String? = nil, files: [String: String] = [:],
+         tls: TLSFiles? = nil, adjust: (inout ServerSettings) -> Void = { _ in }) async throws {
         let project = try PlaybookHarness(label, hosts: hosts)
         directory = project.directory
         try project.write("site.yml", Self.playbook)
         try project.write("drover.yml", config)
+        if let inventory { try project.write("inventory", inventory) }
+        for (name, text) in files { try project.write(name, text) }
         var settings = ServerSettings(project: project.directory, environment: [:])
         settings.storeHome = try storeHome ?? scratchDirectory(label + "-store")
         settings.host = "127.0.0.1"
@@ -57,12 +67,14 @@ final class ServerHarness: Sendable {
         settings.insecureLocal = insecureLocal
         settings.shutdownGrace = grace
         settings.maxRuns = maxRuns
+        settings.tls = tls
+        scheme = settings.scheme
         adjust(&settings)
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let now: @Sendable () -> Date
         if let clock { now = { clock.now } } else { now = { Date() } }
-        let controller = try await Controller.open(settings, logger: logger, connector: TestHostConnector(), script: PlaybookHarness.script,
+        let controller = try await Controller.open(settings, logger: logger, connector: connector, script: PlaybookHarness.script,
                                                    clock: now)
         self.controller = controller
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -79,7 +91,7 @@ final class ServerHarness: Sendable {
         try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
     }
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    var base: String { scheme == "https" ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)" }
 
     /// The default config plus a template `name` running `playbook` (its
     /// text) on the inventory, reloaded; the templates added before are kept.

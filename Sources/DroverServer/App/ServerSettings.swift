@@ -24,9 +24,12 @@ public struct ServerSettings: Sendable {
     public var sessions = SessionPolicy()
     /// Login throttling per user name and per address.
     public var logins = LoginRateLimiter.Policy()
-    /// Whether clients reach the server over TLS: session cookies are then
-    /// `Secure` (sent over HTTPS only). `--tls-cert/--tls-key` will set it.
-    public var tls = false
+    /// `--tls-cert`/`--tls-key`: serve HTTPS with these PEM files (nil:
+    /// plain HTTP). With TLS, session cookies are `Secure` (HTTPS only).
+    public var tls: TLSFiles?
+
+    /// `http` or `https`, as clients reach the server.
+    public var scheme: String { tls == nil ? "http" : "https" }
 
     public init(project: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.project = URL(fileURLWithPath: project).standardized.path

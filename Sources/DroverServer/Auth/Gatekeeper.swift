@@ -32,7 +32,7 @@ public struct Gatekeeper: Sendable {
         self.store = store
         self.config = config
         sessions = settings.sessions
-        secureCookies = settings.tls
+        secureCookies = settings.tls != nil
         logins = LoginGate(store: store, policy: settings.logins, clock: clock)
         self.clock = clock
     }
