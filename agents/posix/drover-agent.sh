@@ -197,7 +197,6 @@ sha256_of() { # PATH: its digest into $digest; one process, `read` cuts it out
 # other request waits for the waiter first (exec_wait), so responses never
 # interleave. No process frames the output: it goes straight to the channel.
 op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
-    fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
     # The command's pid comes through x.pid. A group needs it at once (it
     # names the group): a FIFO, read now. With markers only a kill needs
     # it: a plain file, read then, so no exec waits for the waiter's fork.
@@ -211,9 +210,11 @@ op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
     if [ "$group" = marker ]; then
         # The runner is the waiter of every exec: no fork per exec for it.
         [ -n "$runner" ] || start_runner || return 1
-        printf '%s %s %s %s\n' "$mark" "$count" "$token" "$F" >&6
+        # Short: the runner's `read` takes a FIFO one byte per system call.
+        printf '%s %s %s\n' "$count" "$token" "${F##*/}" >&6
         waiter=runner
     else
+        fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
         # The waiter's own stderr is not the channel's: bash reports its
         # jobs there ("Killed"). The command's stderr is fd 3.
         exec_waiter 2> /dev/null &
@@ -239,10 +240,11 @@ exec_waiter() {
 "
     [ "$rc" -eq 124 ] && [ -n "$timeout" ] && meta="${meta}timed_out=1
 "
-    # not_found (from exec_command), killed (from signal_job).
-    while IFS= read -r line; do meta="$meta$line
+    # not_found (from exec_command), killed (from signal_job); mostly empty,
+    # and `test -s` costs less than opening them.
+    [ ! -s "$work/x.meta" ] || while IFS= read -r line; do meta="$meta$line
 "; done < "$work/x.meta"
-    while IFS= read -r line; do meta="$meta$line
+    [ ! -s "$work/x.kill" ] || while IFS= read -r line; do meta="$meta$line
 "; done < "$work/x.kill"
     # Members of the group still there: a daemon the task started, which may
     # hold the output. After a kill the other members die a moment after the
@@ -287,12 +289,14 @@ exec_command() {
 
 # runner (markers): started at the first exec, it is the waiter of every
 # exec from then on, which saves a fork per exec (the waiter is most of an
-# exec's cost on the agent). For each exec it reads a line (marker, field
-# count, token, field files) from r.in, runs exec_waiter in the foreground
+# exec's cost on the agent). For each exec it reads a line (field count,
+# token, which field files) from r.in, runs exec_waiter in the foreground
 # and says `done` on r.done. It carries no marker, so kills spare it; it
 # ends when the agent closes r.in (the agent's exit).
 runner() {
-    while IFS=' ' read -r mark count token F; do
+    while IFS=' ' read -r count token F; do
+        # $$ is the agent's pid in its subshells too: the agent's marker.
+        F=$work/$F mark=$$.$token
         fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
         exec_waiter
         printf 'done\n' >&5
