@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "DroverStore", targets: ["DroverStore"]),
         .library(name: "DroverRuntime", targets: ["DroverRuntime"]),
         .library(name: "DroverServer", targets: ["DroverServer"]),
+        .library(name: "DroverClient", targets: ["DroverClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
     ],
     targets: [
         // C only here, behind a thin shim (SwiftNIO's C* convention).
@@ -93,6 +96,9 @@ let package = Package(
                 "DroverStore",
                 "DroverRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,10 +110,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The controller server's API as a client sees it (`drover remote`):
+        // requests, errors, the event stream. No server code.
+        .target(
+            name: "DroverClient",
+            dependencies: [
+                "DroverCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "drover",
             dependencies: [
                 "DroverServer",
+                "DroverClient",
                 "DroverRuntime",
                 "DroverCore",
                 "DroverSSH",
@@ -131,6 +150,7 @@ let package = Package(
             name: "DroverServerTests",
             dependencies: [
                 "DroverServer",
+                "DroverClient",
                 "DroverRuntime",
                 "DroverStore",
                 "DroverCore",
@@ -143,6 +163,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

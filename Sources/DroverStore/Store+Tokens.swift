@@ -38,17 +38,17 @@ extension Store {
         try await pool.read { db in try Self.tokens(db, where: "t.id = ?", [id]).first }
     }
 
-    /// Tokens of `user`, or of everyone, oldest first.
-    public func tokens(user: String? = nil) async throws -> [APIToken] {
+    /// Tokens of `user`, or of everyone, oldest first: those after id
+    /// `afterID` (a keyset page), at most `limit`; all when both are nil.
+    public func tokens(user: String? = nil, afterID: Int64? = nil, limit: Int? = nil) async throws -> [APIToken] {
         try await pool.read { db in
-            if let user { return try Self.tokens(db, where: "u.name = ?", [user]) }
-            return try Self.tokens(db, where: "1", [])
+            try Self.tokens(db, where: "(? IS NULL OR u.name = ?) AND t.id > ?", [user, user, afterID ?? 0], limit: limit)
         }
     }
 
     /// The principal a request's bearer token stands for, or why not.
     public func authenticateToken(_ secret: String, now: Date = Date()) async throws -> Principal {
-        guard TokenSecret.isWellFormed(secret) else { throw TokenRejection(.malformed) }
+        guard TokenSecret.isWellFormed(secret) else { throw CredentialRejection(.malformed) }
         let digest = TokenSecret.digest(secret)
         let found = try await pool.read { db in
             try TokenHolder.fetchOne(db, sql: """
@@ -56,26 +56,26 @@ extension Store {
                 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_sha256 = ?
                 """, arguments: [digest])
         }
-        guard let found else { throw TokenRejection(.unknown) }
-        if found.revokedAt != nil { throw TokenRejection(.revoked) }
-        if let expires = found.expiresAt, expires <= now { throw TokenRejection(.expired) }
-        if found.disabled { throw TokenRejection(.userDisabled) }
+        guard let found else { throw CredentialRejection(.unknown) }
+        if found.revokedAt != nil { throw CredentialRejection(.revoked) }
+        if let expires = found.expiresAt, expires <= now { throw CredentialRejection(.expired) }
+        if found.disabled { throw CredentialRejection(.userDisabled) }
         if found.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.tokenUseResolution || $0 > now }) ?? true {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", arguments: [now, found.id])
             }
         }
         guard let role = UserRole(rawValue: found.role), let scope = TokenScope(rawValue: found.scope) else {
-            throw TokenRejection(.unknown)  // a row this version cannot read: refuse rather than guess
+            throw CredentialRejection(.unknown)  // a row this version cannot read: refuse rather than guess
         }
         return Principal(userID: found.userID, name: found.name, role: role, scope: scope, tokenID: found.id)
     }
 
-    static func tokens(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [APIToken] {
+    static func tokens(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int? = nil) throws -> [APIToken] {
         try APIToken.fetchAll(db, sql: """
             SELECT t.id, u.name AS user, t.scope, t.expires_at, t.revoked_at, t.last_used_at, t.created_at
-            FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE \(condition) ORDER BY t.id
-            """, arguments: arguments)
+            FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE \(condition) ORDER BY t.id LIMIT ?
+            """, arguments: arguments + [limit ?? -1])
     }
 }
 

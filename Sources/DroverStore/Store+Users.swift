@@ -20,20 +20,26 @@ extension Store {
         }
     }
 
-    /// Replaces the password of `name` (the user's tokens stay valid).
+    /// Replaces the password of `name`. The user's browser sessions end
+    /// (whoever knew the old password is signed out); their API tokens
+    /// stay valid.
     public func setPassword(name: String, password: String, cost: UInt8 = PasswordHasher.defaultCost) async throws {
         try Credentials.checkPassword(password)
         let hash = try await PasswordHasher.hash(password, cost: cost)
         try await pool.write { db in
-            try db.execute(sql: "UPDATE users SET password_bcrypt = ? WHERE name = ?", arguments: [hash, name])
-            if db.changesCount == 0 { throw Self.noSuchUser(name) }
+            guard let account = try Self.account(db, name: name) else { throw Self.noSuchUser(name) }
+            try db.execute(sql: "UPDATE users SET password_bcrypt = ? WHERE id = ?", arguments: [hash, account.id])
+            try Self.endSessions(db, userID: account.id)
         }
     }
 
-    /// Every user, by name.
-    public func users() async throws -> [UserAccount] {
+    /// Users by name, after `afterName` (a keyset page), at most `limit`;
+    /// every user when both are nil.
+    public func users(after afterName: String? = nil, limit: Int? = nil) async throws -> [UserAccount] {
         try await pool.read { db in
-            try UserAccount.fetchAll(db, sql: "SELECT id, name, role, disabled, created_at FROM users ORDER BY name")
+            try UserAccount.fetchAll(db, sql: """
+                SELECT id, name, role, disabled, created_at FROM users WHERE ? IS NULL OR name > ? ORDER BY name LIMIT ?
+                """, arguments: [afterName, afterName, limit ?? -1])
         }
     }
 
@@ -41,13 +47,49 @@ extension Store {
         try await pool.read { db in try Self.account(db, name: name) }
     }
 
-    /// Disables `name`: its password and every token stop working at once.
+    /// Disables `name`: its password, its sessions and every token stop
+    /// working at once.
     @discardableResult
     public func disableUser(name: String) async throws -> UserAccount {
+        try await setUserDisabled(name: name, true)
+    }
+
+    /// Disables or enables `name`. Disabling ends the user's sessions; the
+    /// last active admin cannot be disabled (nobody could manage users).
+    @discardableResult
+    public func setUserDisabled(name: String, _ disabled: Bool) async throws -> UserAccount {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE users SET disabled = 1 WHERE name = ?", arguments: [name])
             guard let account = try Self.account(db, name: name) else { throw Self.noSuchUser(name) }
-            return account
+            if disabled {
+                try Self.keepAnAdmin(db, besides: account)
+                try Self.endSessions(db, userID: account.id)
+            }
+            try db.execute(sql: "UPDATE users SET disabled = ? WHERE id = ?", arguments: [disabled, account.id])
+            return try Self.account(db, name: name)!
+        }
+    }
+
+    /// Gives `name` another role, from its next request on (sessions and
+    /// tokens read the role each time). The last active admin keeps theirs.
+    @discardableResult
+    public func setRole(name: String, _ role: UserRole) async throws -> UserAccount {
+        try await pool.write { db in
+            guard let account = try Self.account(db, name: name) else { throw Self.noSuchUser(name) }
+            if role != .admin { try Self.keepAnAdmin(db, besides: account) }
+            try db.execute(sql: "UPDATE users SET role = ? WHERE id = ?", arguments: [role.rawValue, account.id])
+            return try Self.account(db, name: name)!
+        }
+    }
+
+    /// Refuses a change that would leave no active admin, when `account`
+    /// is one (a demoted or disabled sole admin locks everyone out of user
+    /// management until someone edits the store).
+    static func keepAnAdmin(_ db: Database, besides account: UserAccount) throws {
+        guard account.role == .admin, !account.disabled else { return }
+        let others = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE role = ? AND disabled = 0 AND id != ?",
+                                      arguments: [UserRole.admin.rawValue, account.id]) ?? 0
+        if others == 0 {
+            throw StoreError(.conflict, "\(account.name) is the last active admin: make another user admin first")
         }
     }
 

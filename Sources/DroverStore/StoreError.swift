@@ -5,6 +5,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case notFound = "not_found"
         case blobMissing = "blob_missing"
         case alreadyExists = "already_exists"
+        /// The change would break a rule (the last admin, …).
+        case conflict
     }
 
     public let code: Code

@@ -106,6 +106,7 @@ enum StoreSchema {
         registerV6(in: &migrator)
         registerV7(in: &migrator)
         registerV8(in: &migrator)
+        registerV9(in: &migrator)
         return migrator
     }
 }

@@ -41,18 +41,22 @@ actor ConsoleObserver: RunObserver {
 
     /// Prints a run from its published events (as a subscriber of the run).
     func consume(_ events: AsyncStream<EventHub<RunEvent>.Numbered>) async {
-        for await numbered in events {
-            switch numbered.event {
-            case .runStarted: break
-            case .playStarted(_, let name, _): startPlay(name)
-            case .taskStarted(let id, let title, _, _, let hosts, let handler):
-                taskStarted(title, id: id, task: nil, hosts: hosts, handler: handler)
-            case .hostResult(let report): hostReported(report)
-            case .output(let chunk): showLive(chunk)
-            case .message(let text): message(text)
-            case .recap(let recap): runFinished(recap)
-            case .runFinished: break
-            }
+        for await numbered in events { show(numbered.event) }
+    }
+
+    /// Prints one event of a run: from its hub (`drover run`) or decoded
+    /// from a server's event stream (`drover remote launch --follow`).
+    func show(_ event: RunEvent) {
+        switch event {
+        case .runStarted: break
+        case .playStarted(_, let name, _): startPlay(name)
+        case .taskStarted(let id, let title, _, _, let hosts, let handler):
+            taskStarted(title, id: id, task: nil, hosts: hosts, handler: handler)
+        case .hostResult(let report): hostReported(report)
+        case .output(let chunk): showLive(chunk)
+        case .message(let text): message(text)
+        case .recap(let recap): runFinished(recap)
+        case .runFinished: break
         }
     }
 

@@ -10,6 +10,7 @@ struct Drover: AsyncParsableCommand {
         version: DroverVersion.text,
         subcommands: [PingCommand.self, ExecCommand.self, InventoryCommand.self, CheckCommand.self, RunCommand.self, RunsCommand.self, ShowCommand.self,
                       LogsCommand.self, DiffCommand.self, ExportCommand.self, PruneCommand.self, RollbackCommand.self, LocksCommand.self,
-                      UsersCommand.self, TokensCommand.self, AuditCommand.self, VersionCommand.self, CompletionCommand.self, ServeCommand.self]
+                      UsersCommand.self, TokensCommand.self, AuditCommand.self, VersionCommand.self, CompletionCommand.self, ServeCommand.self,
+                      RemoteCommand.self]
     )
 }

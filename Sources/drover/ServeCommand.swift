@@ -8,8 +8,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the controller server: job templates from DIR/drover.yml, the HTTP API, the run queue.",
         discussion: """
             SIGTERM or SIGINT stop new launches, let running runs finish for up to --shutdown-grace seconds, \
-            then cancel them. SIGHUP re-reads drover.yml. Authentication is not built yet: without \
-            --insecure-local every API request is refused (401). See docs/server.md.
+            then cancel them. SIGHUP re-reads drover.yml. Requests carry an API token (drover tokens create); \
+            --insecure-local lets loopback in without one. With --tls-cert and --tls-key (PEM, the key mode 600) \
+            the server speaks HTTPS only. See docs/server.md.
             """
     )
 
@@ -18,6 +19,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address and port to listen on.")
     var listen = "127.0.0.1:8080"
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate (leaf first, then intermediates).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The certificate's PEM private key (unencrypted; readable by its owner only).", valueName: "file"))
+    var tlsKey: String?
 
     @Option(help: "Seconds running runs get to finish on shutdown before they are cancelled.")
     var shutdownGrace = 60
@@ -37,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace is a number of seconds (0 or more)") }
         guard (1...1000).contains(maxRuns) else { throw ValidationError("--max-runs is between 1 and 1000") }
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: give both (HTTPS) or neither (plain HTTP)")
+        }
     }
 
     func run() async throws {
@@ -50,17 +60,20 @@ struct ServeCommand: AsyncParsableCommand {
         settings.maxRuns = maxRuns
         settings.insecureLocal = insecureLocal
         settings.controllerAccess = allowControllerAccess ? .allowed : .forbidden
+        if let tlsCert, let tlsKey { settings.tls = TLSFiles(certificate: tlsCert, key: tlsKey) }
         ServerLogging.bootstrap(level: verbose ? .debug : .info)
         let logger = ServerLogging.logger()
         let controller: Controller
         do {
             controller = try await Controller.open(settings, logger: logger)
         } catch let error as ServerSetupError {
-            throw ValidationError(error.description)
+            // A file that is wrong (drover.yml, the TLS files, the store), not the command line: exit 1.
+            throw CommandFailure(error.description)
         }
-        let host = settings.host, project = settings.project
+        let host = settings.host, project = settings.project, scheme = settings.scheme
         try await controller.serve { port in
-            logger.notice("listening", metadata: ["address": "\(host):\(port)", "project": "\(project)"])
+            logger.notice("listening", metadata: ["address": "\(host):\(port)", "url": "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)",
+                                                 "project": "\(project)"])
         }
     }
 }

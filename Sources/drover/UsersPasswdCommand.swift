@@ -5,7 +5,7 @@ import DroverStore
 struct UsersPasswdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passwd",
-        abstract: "Change a user's password (their API tokens stay valid; revoke them with drover tokens revoke)."
+        abstract: "Change a user's password: their browser sessions end; their API tokens stay valid (revoke them with drover tokens revoke)."
     )
 
     @Argument(help: "The user whose password to change.")

@@ -32,8 +32,16 @@ struct HostileRequests {
     /// A launch's survey fields, as `GET /api/v1/templates/{name}` lists them.
     var surveyFields: [OrderedDictionary<String, Value>]
     var authorization: (String, String)
+    /// The session cookie's name (the document's `session` security scheme).
+    var sessionCookie = ""
 
     func all(from document: Value) -> [HostileRequest] {
+        var generator = self
+        generator.sessionCookie = document["components"]?["securitySchemes"]?["session"]?["name"]?.stringValue ?? ""
+        return generator.requests(document)
+    }
+
+    private func requests(_ document: Value) -> [HostileRequest] {
         var requests: [HostileRequest] = []
         for (route, item) in document["paths"]?.dictValue ?? [:] {
             for (method, operation) in item.dictValue ?? [:] {
@@ -106,6 +114,11 @@ struct HostileRequests {
                 forgedRequest.headers = forgedRequest.headers.filter { $0.0 != authorization.0 } + [("Authorization", forged)]
                 requests.append(forgedRequest)
             }
+            for forged in Self.forgedSessions {
+                var forgedRequest = request(what: "forged session cookie \(Self.show(forged))")
+                forgedRequest.headers = forgedRequest.headers.filter { $0.0 != authorization.0 } + [("Cookie", "\(sessionCookie)=\(forged)")]
+                requests.append(forgedRequest)
+            }
         }
         if hasBody {
             let schema = operation["requestBody"]?["content"]?["application/json"]?["schema"] ?? .null
@@ -138,7 +151,10 @@ struct HostileRequests {
                 with(name, sample)
             }
             if types.contains("string") {
-                for value in Self.hostileStrings { with(name, .string(value)) }
+                // A password may be any text: only what its length refuses is hostile.
+                let isPassword = property["format"] == .string("password")
+                for value in Self.hostileStrings where !isPassword || !Self.accepts(property, value) { with(name, .string(value)) }
+                for value in Self.wrongValues(property) { with(name, .string(value)) }
             }
             if types.contains("array") {
                 for sample in Self.typeSamples.map(\.1) where sample.stringValue == nil { with(name, .list([sample])) }
@@ -248,6 +264,13 @@ struct HostileRequests {
     static let forgedAuthorizations = [
         "Bearer drv_../../etc/passwd", "Bearer " + String(repeating: "A", count: 5000), "Bearer drv_" + String(repeating: "A", count: 43),
         "Bearer %00", "Bearer drv_", "Basic Li4vOi4u", "Bearer drv_a drv_b",
+    ]
+
+    /// Session cookies the server never gave (a cookie is `;`-separated:
+    /// values with spaces, NUL or `;` are not sent).
+    static let forgedSessions = [
+        "drs_" + String(repeating: "A", count: 43), "drs_../../etc/passwd", String(repeating: "A", count: 5000), "%00", "drs_",
+        "drs_a,drs_b",
     ]
 
     static let malformedBodies: [(String, [UInt8])] = [

@@ -24,7 +24,6 @@ struct ServerAuthTests {
         let olgaRead = try await store.createToken(user: "olga", scope: .read, expiresAt: nil).secret
         let otto = try await store.createToken(user: "otto", scope: .launch, expiresAt: nil).secret
         let launch = #"{"survey": {"release": "v1.0"}}"#
-        func bearer(_ token: String) -> [(String, String)] { [("Authorization", "Bearer \(token)")] }
 
         #expect(try await server.request(.GET, "/api/v1/runs").status == 401)
         #expect(try await server.request(.GET, "/api/v1/runs", headers: bearer("drv_not-a-real-token")).status == 401)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DroverCore
+import DroverEngine
 import DroverServer
 import DroverStore
 import DroverTestSupport
@@ -43,12 +44,22 @@ final class ServerHarness: Sendable {
     let port: Int
     let running: Swift.Task<Void, any Error>
 
+    let scheme: String
+
+    /// `connector` makes each run's connector; nil: hosts are reached over
+    /// SSH as `drover serve` (and `drover run`) reach them, from `inventory`
+    /// (the project's file's text, replacing the harness's); `files`: more
+    /// files of the project (name: text); `tls`: HTTPS with these files.
     init(_ label: String, hosts: [Int], config: String = ServerHarness.config(), grace: Duration = .seconds(30),
-         maxRuns: Int = 8, storeHome: String? = nil, insecureLocal: Bool = true) async throws {
+         maxRuns: Int = 8, storeHome: String? = nil, insecureLocal: Bool = true, clock: TestClock? = nil,
+         connector: (@Sendable () -> any HostConnector)? = { TestHostConnector() }, inventory: String? = nil, files: [String: String] = [:],
+         tls: TLSFiles? = nil, adjust: (inout ServerSettings) -> Void = { _ in }) async throws {
         let project = try PlaybookHarness(label, hosts: hosts)
         directory = project.directory
         try project.write("site.yml", Self.playbook)
         try project.write("drover.yml", config)
+        if let inventory { try project.write("inventory", inventory) }
+        for (name, text) in files { try project.write(name, text) }
         var settings = ServerSettings(project: project.directory, environment: [:])
         settings.storeHome = try storeHome ?? scratchDirectory(label + "-store")
         settings.host = "127.0.0.1"
@@ -56,10 +67,15 @@ final class ServerHarness: Sendable {
         settings.insecureLocal = insecureLocal
         settings.shutdownGrace = grace
         settings.maxRuns = maxRuns
+        settings.tls = tls
+        scheme = settings.scheme
+        adjust(&settings)
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
-        let controller = try await Controller.open(settings, logger: logger, connector: { TestHostConnector() },
-                                                    script: PlaybookHarness.script)
+        let now: @Sendable () -> Date
+        if let clock { now = { clock.now } } else { now = { Date() } }
+        let controller = try await Controller.open(settings, logger: logger, connector: connector, script: PlaybookHarness.script,
+                                                   clock: now)
         self.controller = controller
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         await controller.recover()
@@ -75,7 +91,7 @@ final class ServerHarness: Sendable {
         try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
     }
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    var base: String { scheme == "https" ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)" }
 
     /// The default config plus a template `name` running `playbook` (its
     /// text) on the inventory, reloaded; the templates added before are kept.
@@ -95,24 +111,28 @@ final class ServerHarness: Sendable {
     struct Reply: Sendable {
         var status: Int
         var body: String
+        var headers: HTTPHeaders = [:]
         var json: Value? { try? Value.parseJSON(body) }
         subscript(key: String) -> Value? {
             if case .dict(let object)? = json { return object[key] }
             return nil
         }
+        /// The `error.code` of an error answer.
+        var errorCode: String? { self["error"]?.dictValue?["code"]?.stringValue }
     }
 
-    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = [],
+                 contentType: String = "application/json") async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), body: String(buffer: bytes))
+        return Reply(status: Int(response.status.code), body: String(buffer: bytes), headers: response.headers)
     }
 
     func launch(_ body: String = #"{"survey": {"release": "v1.0"}}"#, template: String = "nap") async throws -> Int64 {
@@ -163,3 +183,18 @@ final class ServerHarness: Sendable {
         try await request(.GET, "/api/v1/runs/\(run)")["status"]?.stringValue
     }
 }
+
+/// A clock the test moves: sessions, tokens and login throttling read it.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date()
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(_ seconds: TimeInterval) {
+        lock.withLock { current += seconds }
+    }
+}
+
+/// An `Authorization: Bearer` header.
+func bearer(_ token: String) -> [(String, String)] { [("Authorization", "Bearer \(token)")] }

@@ -25,16 +25,30 @@ struct ServerHostileInputTests {
         let results = try await server.request(.GET, "/api/v1/runs/\(run)/results", headers: [authorization])
         let result = try #require(results["items"]?.listValue?.first?["result_id"]?.intValue)
         let template = try await server.request(.GET, "/api/v1/templates/nap", headers: [authorization])
+        // A user and a token of someone else's to change and revoke.
+        _ = try await store.addUser(name: "patchme", password: "patchme-password", role: .editor, cost: 4)
+        let token = try await store.createToken(user: "patchme", scope: .read, expiresAt: nil).token.id
 
         let generator = HostileRequests(
             pathValue: { route, parameter in
-                switch parameter {
-                case "rid": return String(result)
-                case "name": return route.hasPrefix("/api/v1/hosts") ? "h14" : "nap"
+                switch (parameter, route) {
+                case ("rid", _): return String(result)
+                case ("name", _) where route.hasPrefix("/api/v1/hosts"): return "h14"
+                case ("name", _) where route.hasPrefix("/api/v1/users"): return "patchme"
+                case ("name", _): return "nap"
+                case ("id", _) where route.hasPrefix("/api/v1/tokens"): return String(token)
                 default: return String(run)
                 }
             },
-            baseBody: { route in route.hasSuffix("/launch") ? ["survey": .dict(["release": .string("v1.0")])] : [:] },
+            baseBody: { route in
+                switch route {
+                case let launch where launch.hasSuffix("/launch"): return ["survey": .dict(["release": .string("v1.0")])]
+                case "/api/v1/login": return ["user": .string("fuzz"), "password": .string("fuzz-password")]
+                case "/api/v1/users": return ["name": .string("fuzz-made"), "password": .string("fuzz-password"), "role": .string("auditor")]
+                case "/api/v1/tokens": return ["user": .string("fuzz"), "scope": .string("read"), "expires": .string("1d")]
+                default: return [:]
+                }
+            },
             surveyFields: template["survey"]?.listValue?.compactMap(\.dictValue) ?? [],
             authorization: authorization)
         let document = try await server.request(.GET, "/api/v1/openapi.json").json ?? .null
@@ -104,15 +118,20 @@ struct ServerHostileInputTests {
 }
 
 /// What a refused request must leave as it was: the runs, results, audit
-/// chain, users, tokens and leases in the store, and every file of the
-/// project and the store home but SQLite's own (whose bytes the
-/// controller's heartbeat changes).
+/// log, users, tokens, sessions and leases in the store, and every file of
+/// the project and the store home but SQLite's own (whose bytes the
+/// controller's heartbeat changes). Refused logins are the exception: the
+/// audit log records those of names a user can have (`login.failure`), as
+/// it must; a hostile name never becomes an entry's actor, and the chain
+/// must still verify.
 struct StoreSnapshot: Equatable, CustomStringConvertible {
     var runs: [RunStatus: Int]
     var results: Int
-    var audit: AuditVerification
+    var audit: [String]
+    var auditIntact: Bool
     var users: [String]
     var tokens: [String]
+    var sessions: Int
     var leases: Int
     var queued: Int
     var files: [String: Data]
@@ -124,8 +143,22 @@ struct StoreSnapshot: Equatable, CustomStringConvertible {
         page.limit = 10_000
         for run in try await store.runPage(page) { results += try await store.results(run.id).count }
         self.results = results
-        audit = try await store.verifyAuditChain()
-        users = try await store.users().map { "\($0.name) \($0.role) disabled=\($0.disabled)" }
+        var audit: [String] = []
+        var cursor: Int64?
+        repeat {
+            let page = try await store.auditEntries(before: cursor, limit: 1000)
+            let recordedLogin = { (entry: AuditEntry) in
+                entry.action == AuditAction.loginFailure && (try? Credentials.checkUserName(entry.actor)) != nil
+            }
+            audit += page.entries.filter { !recordedLogin($0) }.map { "\($0.id) \($0.action) \($0.actor)" }
+            cursor = page.nextCursor
+        } while cursor != nil
+        self.audit = audit
+        if case .intact = try await store.verifyAuditChain() { auditIntact = true } else { auditIntact = false }
+        let accounts = try await store.users()
+        users = accounts.map { "\($0.name) \($0.role) disabled=\($0.disabled)" }
+        sessions = 0
+        for account in accounts { sessions += try await store.sessionCount(user: account.name) }
         tokens = try await store.tokens().map { "\($0.id) \($0.user) \($0.scope) revoked=\($0.revokedAt != nil)" }
         leases = try await store.hostLeases().count
         queued = try await store.queuedLaunches().count
@@ -142,7 +175,7 @@ struct StoreSnapshot: Equatable, CustomStringConvertible {
     }
 
     var description: String {
-        "runs \(runs), results \(results), audit \(audit), users \(users), tokens \(tokens), leases \(leases), queued \(queued), "
+        "runs \(runs), results \(results), audit \(audit) intact=\(auditIntact), users \(users), tokens \(tokens), sessions \(sessions), leases \(leases), queued \(queued), "
             + "files \(files.keys.sorted())"
     }
 }

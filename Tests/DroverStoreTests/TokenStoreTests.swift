@@ -52,7 +52,7 @@ struct TokenStoreTests {
         defer { temporary.close() }
         let created = try await temporary.store.createToken(user: "alice", scope: .read, expiresAt: Self.now + 3600, now: Self.now)
         _ = try await temporary.store.authenticateToken(created.secret, now: Self.now + 3599)
-        await #expect(throws: TokenRejection(.expired)) { try await temporary.store.authenticateToken(created.secret, now: Self.now + 3600) }
+        await #expect(throws: CredentialRejection(.expired)) { try await temporary.store.authenticateToken(created.secret, now: Self.now + 3600) }
         #expect(try await temporary.store.tokens()[0].state(at: Self.now + 3600) == "expired")
     }
 
@@ -65,7 +65,7 @@ struct TokenStoreTests {
         let revoked = try await temporary.store.revokeToken(id: created.token.id, now: Self.now + 5)
         #expect(revoked.revokedAt == Self.now + 5 && revoked.state(at: Self.now + 5) == "revoked")
         #expect(try await temporary.store.revokeToken(id: created.token.id, now: Self.now + 9).revokedAt == Self.now + 5)
-        await #expect(throws: TokenRejection(.revoked)) { try await temporary.store.authenticateToken(created.secret, now: Self.now + 6) }
+        await #expect(throws: CredentialRejection(.revoked)) { try await temporary.store.authenticateToken(created.secret, now: Self.now + 6) }
         _ = try await temporary.store.authenticateToken(other.secret, now: Self.now + 6)
         await #expect(throws: StoreError.self) { try await temporary.store.revokeToken(id: 999) }
     }
@@ -76,7 +76,7 @@ struct TokenStoreTests {
         defer { temporary.close() }
         let created = try await temporary.store.createToken(user: "alice", scope: .read, expiresAt: nil, now: Self.now)
         try await temporary.store.disableUser(name: "alice")
-        await #expect(throws: TokenRejection(.userDisabled)) { try await temporary.store.authenticateToken(created.secret, now: Self.now) }
+        await #expect(throws: CredentialRejection(.userDisabled)) { try await temporary.store.authenticateToken(created.secret, now: Self.now) }
     }
 
     @Test("unknown and malformed tokens are refused; messages never contain the token")
@@ -84,11 +84,11 @@ struct TokenStoreTests {
         let temporary = try await Self.store("token-unknown")
         defer { temporary.close() }
         let forged = "drv_" + String(repeating: "A", count: 43)
-        await #expect(throws: TokenRejection(.unknown)) { try await temporary.store.authenticateToken(forged) }
-        await #expect(throws: TokenRejection(.malformed)) { try await temporary.store.authenticateToken("Bearer xyz") }
-        await #expect(throws: TokenRejection(.malformed)) { try await temporary.store.authenticateToken(forged + "A") }
-        for code in [TokenRejection.Code.malformed, .unknown, .expired, .revoked, .userDisabled] {
-            #expect(!TokenRejection(code).description.contains("AAAA"))
+        await #expect(throws: CredentialRejection(.unknown)) { try await temporary.store.authenticateToken(forged) }
+        await #expect(throws: CredentialRejection(.malformed)) { try await temporary.store.authenticateToken("Bearer xyz") }
+        await #expect(throws: CredentialRejection(.malformed)) { try await temporary.store.authenticateToken(forged + "A") }
+        for code in [CredentialRejection.Code.malformed, .unknown, .expired, .revoked, .userDisabled] {
+            #expect(!CredentialRejection(code).description.contains("AAAA"))
         }
         await #expect(throws: StoreError.self) { try await temporary.store.createToken(user: "nobody", scope: .read, expiresAt: nil) }
     }

@@ -64,7 +64,9 @@ public struct MemoryAgentTransport: AgentTransport {
             case "false": rc = 1
             default: break
             }
-            return (framed(out: out, meta: meta, rc: rc), Array("\n\(token)\n".utf8))
+            // A streamed exec has no header line (docs/agent-protocol.md).
+            let streamed = framed(out: out, meta: meta, rc: rc).drop { $0 != 10 }.dropFirst()
+            return (Array(streamed), Array("\n\(token)\n".utf8))
         case "stat":
             let count = max(0, request.fields.count - 1)
             return (framed(meta: (1...max(1, count)).map { "item=\($0)\nexists=0" }.joined(separator: "\n"), rc: 0), [])

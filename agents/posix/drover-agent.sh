@@ -190,28 +190,31 @@ sha256_of() { # PATH: its digest into $digest; one process, `read` cuts it out
     read -r digest _ < "$work/sum"
 }
 
-# exec: the response streams (docs/agent-protocol.md, "exec"). The header
-# goes out first; a waiter (our child) starts the command in its own group,
+# exec: the response streams (docs/agent-protocol.md, "exec"), with no
+# header line; a waiter (our child) starts the command in its own group,
 # tells us its pid through a FIFO, waits for it and writes the trailers. We
 # go on reading requests meanwhile: a kill acts on the group at once, any
 # other request waits for the waiter first (exec_wait), so responses never
 # interleave. No process frames the output: it goes straight to the channel.
 op_exec() { # script, stdin, cwd, env (NAME=VALUE lines), timeout seconds[, how]
-    fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
     # The command's pid comes through x.pid. A group needs it at once (it
     # names the group): a FIFO, read now. With markers only a kill needs
     # it: a plain file, read then, so no exec waits for the waiter's fork.
     if [ "$group" = marker ]; then : > "$work/x.pid"
     else [ -p "$work/x.pid" ] || mkfifo "$work/x.pid" 2> "$work/err" || return 1; fi
     : > "$work/x.meta"; : > "$work/x.kill"; : > "$work/x.end"
-    printf 'DRV%s %s\n' "$PROTOCOL" "$token"
+    # No header: the command's first byte (or the trailer) starts the
+    # response, so an exec without output costs sshd and the controller one
+    # wake-up, not two. A refusal before this point is a whole response.
     mark=$$.$token job= x_token=$token
     if [ "$group" = marker ]; then
         # The runner is the waiter of every exec: no fork per exec for it.
         [ -n "$runner" ] || start_runner || return 1
-        printf '%s %s %s %s\n' "$mark" "$count" "$token" "$F" >&6
+        # Short: the runner's `read` takes a FIFO one byte per system call.
+        printf '%s %s %s\n' "$count" "$token" "${F##*/}" >&6
         waiter=runner
     else
+        fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
         # The waiter's own stderr is not the channel's: bash reports its
         # jobs there ("Killed"). The command's stderr is fd 3.
         exec_waiter 2> /dev/null &
@@ -237,10 +240,11 @@ exec_waiter() {
 "
     [ "$rc" -eq 124 ] && [ -n "$timeout" ] && meta="${meta}timed_out=1
 "
-    # not_found (from exec_command), killed (from signal_job).
-    while IFS= read -r line; do meta="$meta$line
+    # not_found (from exec_command), killed (from signal_job); mostly empty,
+    # and `test -s` costs less than opening them.
+    [ ! -s "$work/x.meta" ] || while IFS= read -r line; do meta="$meta$line
 "; done < "$work/x.meta"
-    while IFS= read -r line; do meta="$meta$line
+    [ ! -s "$work/x.kill" ] || while IFS= read -r line; do meta="$meta$line
 "; done < "$work/x.kill"
     # Members of the group still there: a daemon the task started, which may
     # hold the output. After a kill the other members die a moment after the
@@ -285,12 +289,14 @@ exec_command() {
 
 # runner (markers): started at the first exec, it is the waiter of every
 # exec from then on, which saves a fork per exec (the waiter is most of an
-# exec's cost on the agent). For each exec it reads a line (marker, field
-# count, token, field files) from r.in, runs exec_waiter in the foreground
+# exec's cost on the agent). For each exec it reads a line (field count,
+# token, which field files) from r.in, runs exec_waiter in the foreground
 # and says `done` on r.done. It carries no marker, so kills spare it; it
 # ends when the agent closes r.in (the agent's exit).
 runner() {
-    while IFS=' ' read -r mark count token F; do
+    while IFS=' ' read -r count token F; do
+        # $$ is the agent's pid in its subshells too: the agent's marker.
+        F=$work/$F mark=$$.$token
         fieldvar cwd 3; fieldvar timeout 5; fieldvar how 6
         exec_waiter
         printf 'done\n' >&5
@@ -584,10 +590,16 @@ copy_lines() { # FILE [SKIP]: the file's lines, by builtins; SKIP drops the firs
 }
 
 # put: path, content, sha256 (of the content), mode, owner, group, backup
-# dir. Write-if-different: a regular file with that digest keeps its bytes,
-# inode and mtime; only mode, owner and group are ensured as by `ensure`.
+# dir[, name in a directory[, expected]]. Write-if-different: a regular file
+# with that digest keeps its bytes, inode and mtime; only mode, owner and
+# group are ensured as by `ensure`. With `expected` (a digest, or `absent`)
+# the file must be in that state now, or nothing is done: meta `stale=1`
+# and, as `read` answers, its bytes in the out block. That lets the
+# controller write an edit of a file it read earlier in the run without
+# reading it again, and never over a change it has not seen.
 op_put() {
     fieldvar e_p 1; fieldvar p_sum 3; fieldvar e_m 4; fieldvar e_o 5; fieldvar e_g 6; fieldvar p_bk 7; fieldvar p_in 8
+    fieldvar p_exp 9
     stat_meta 1 sum "$e_p" > "$work/before"
     meta_vars "$work/before"
     if [ "$b_type" = directory ]; then
@@ -599,6 +611,12 @@ op_put() {
         meta_vars "$work/before"
     fi
     changed=0 e_new=
+    if [ -n "$p_exp" ] && if [ "$p_exp" = absent ]; then [ "$b_exists" = 1 ]; else [ "$b_type" != file ] || [ "$b_sha256" != "$p_exp" ]; fi; then
+        [ "$b_type" != file ] || cat -- "$e_p" > "$work/out" 2> /dev/null
+        echo "stale=1" >> "$work/created"
+        items_meta "$e_p" 0
+        return 0
+    fi
     if [ "$b_type" = file ] && [ -n "$p_sum" ] && [ "$b_sha256" = "$p_sum" ]; then
         ensure_attrs
     else

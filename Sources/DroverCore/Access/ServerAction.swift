@@ -24,6 +24,25 @@ public enum ServerAction: Sendable, Hashable {
         case readRuns, readHosts, readTemplates, launch, cancel, rollback, reloadConfig, approve, readAudit, manageUsers, manageTokens
     }
 
+    /// The action of `kind` on `owner`'s run or tokens, or on `template`
+    /// for a launch: one cell of the role matrix, as docs/server.md's
+    /// tables (and the tests that walk them) spell it.
+    public init(_ kind: Kind, owner: String, template: String) {
+        switch kind {
+        case .readRuns: self = .readRuns
+        case .readHosts: self = .readHosts
+        case .readTemplates: self = .readTemplates
+        case .launch: self = .launch(template: template)
+        case .cancel: self = .cancel(runOwner: owner)
+        case .rollback: self = .rollback
+        case .reloadConfig: self = .reloadConfig
+        case .approve: self = .approve
+        case .readAudit: self = .readAudit
+        case .manageUsers: self = .manageUsers
+        case .manageTokens: self = .manageTokens(owner: owner)
+        }
+    }
+
     public var kind: Kind {
         switch self {
         case .readRuns: .readRuns

@@ -15,4 +15,16 @@ public enum RunStatus: String, Sendable, Codable, CaseIterable {
 
     /// The run is over: nothing more will be written to it.
     public var isFinal: Bool { self != .queued && self != .running }
+
+    /// The exit status of the command that ran (or followed) a run that
+    /// ended so: ansible-playbook's (2 a host failed, 4 one was
+    /// unreachable), 130 for a cancelled run (as a shell reports a command
+    /// stopped by Ctrl-C), 1 for a run that failed outside its hosts.
+    public func exitCode(recap: RunRecap?) -> Int32 {
+        switch self {
+        case .cancelled: return 130
+        case .succeeded: return recap?.exitCode ?? 0
+        default: return recap.map { $0.exitCode == 0 ? 1 : $0.exitCode } ?? 1
+        }
+    }
 }

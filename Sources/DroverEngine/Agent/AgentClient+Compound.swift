@@ -23,6 +23,10 @@ extension AgentClient {
         public var path: String?
         /// `put` wrote bytes (meta `written=1`), not only mode or owner.
         public var wroteContent = false
+        /// `put` with `expecting`: the file was not in the state expected,
+        /// nothing was done; `current` has its bytes (a regular file's).
+        public var stale = false
+        public var current: [UInt8]?
     }
 
     /// Makes a path a directory, an existing file, a link or absent, with
@@ -39,14 +43,24 @@ extension AgentClient {
     /// owner and group are made right either way. When `path` is a
     /// directory and `nameInDirectory` is given, the file goes inside it
     /// under that name (copy's `dest: DIR/`); otherwise a directory fails.
+    /// With `expecting` (a SHA-256, or `absent`) it writes only over that
+    /// state; otherwise the answer is `stale` with the file's bytes.
     public func put(_ path: String, content: [UInt8], mode: String = "", owner: String = "", group: String = "",
-                    backupDirectory: String = "", nameInDirectory: String = "") async throws -> Ensured {
+                    backupDirectory: String = "", nameInDirectory: String = "", expecting: String? = nil) async throws -> Ensured {
         let digest = FileContentDigest.sha256(content)
-        let fields: [[UInt8]] = [Array(path.utf8), content, Array(digest.utf8), Array(mode.utf8), Array(owner.utf8),
+        var fields: [[UInt8]] = [Array(path.utf8), content, Array(digest.utf8), Array(mode.utf8), Array(owner.utf8),
                                  Array(group.utf8), Array(backupDirectory.utf8), Array(nameInDirectory.utf8)]
+        if let expecting { fields.append(Array(expecting.utf8)) }
         let r = try await call("put", fields, timeout: primitiveTimeout)
         try check(r, "write \(path)")
-        return ensured(r)
+        var outcome = ensured(r)
+        if r.meta["stale"] == "1" {
+            outcome.stale = true
+            outcome.current = outcome.before.isFile ? r.stdout : nil
+        } else {
+            contents?.remember(outcome.path ?? path, state: outcome.changed ? outcome.after : outcome.before, bytes: content)
+        }
+        return outcome
     }
 
     private func ensured(_ response: AgentResponse) -> Ensured {
@@ -87,6 +101,8 @@ extension AgentClient {
     public func readWithState(_ path: String) async throws -> (state: PathState, content: [UInt8]?) {
         let r = try await call("read", [Array(path.utf8)], timeout: primitiveTimeout)
         let state = PathState(meta: r.meta)
-        return (state, r.rc == 0 && state.isFile ? r.stdout : nil)
+        let content = r.rc == 0 && state.isFile ? r.stdout : nil
+        contents?.remember(path, state: state, bytes: content)
+        return (state, content)
     }
 }

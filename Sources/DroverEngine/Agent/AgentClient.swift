@@ -12,6 +12,8 @@ public struct AgentClient: Sendable {
     public var roundTrips: RoundTripCounter?
     /// Receives an exec's output as the host produces it (live display).
     public var onOutput: (@Sendable (ExecOutputStream, ArraySlice<UInt8>) -> Void)?
+    /// Files of this host the run has read or written (one per agent).
+    public var contents: ContentCache?
 
     public init(_ transport: any AgentTransport) {
         self.transport = transport

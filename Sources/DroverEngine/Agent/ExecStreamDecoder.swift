@@ -12,6 +12,8 @@ struct ExecStreamDecoder: ResponseDecoder {
     let token: String
     let onOutput: Sink?
     private let separator: [UInt8]
+    private let header: [UInt8]
+    private var headerResolved = false
     private var response: [UInt8] = []
     private var detector = AgentFrame.ResponseDetector()
     private var frameLength: Int?
@@ -28,6 +30,7 @@ struct ExecStreamDecoder: ResponseDecoder {
         self.token = token
         self.onOutput = onOutput
         separator = Array("\n\(token)\n".utf8)
+        header = Array("DRV\(AgentFrame.version) \(token)\n".utf8)
     }
 
     var readsStderr: Bool { !errClosed }
@@ -37,6 +40,7 @@ struct ExecStreamDecoder: ResponseDecoder {
         if frameLength == nil {
             response += stdout
             stdout.removeAll(keepingCapacity: true)
+            guard resolveHeader() else { return false }
             if let length = detector.frameLength(in: response) {
                 // What follows the response belongs to the next one.
                 if response.count > length {
@@ -61,6 +65,22 @@ struct ExecStreamDecoder: ResponseDecoder {
         }
         guard errClosed else { return false }
         if result?.meta["stderr"] == "stream" { result?.stderr = errBytes }
+        return true
+    }
+
+    /// A streamed exec sends no header line: its output starts the
+    /// response. An exec refused before it ran answers whole, header first.
+    /// The command never sees the token, so output that begins like the
+    /// header can only be a prefix of it: wait for the bytes that decide.
+    private mutating func resolveHeader() -> Bool {
+        guard !headerResolved else { return true }
+        let common = min(response.count, header.count)
+        if response[..<common].elementsEqual(header[..<common]) {
+            guard response.count >= header.count else { return false }
+        } else {
+            response.insert(contentsOf: header, at: 0)
+        }
+        headerResolved = true
         return true
     }
 

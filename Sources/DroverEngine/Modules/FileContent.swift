@@ -73,14 +73,17 @@ enum FileContent {
 
     /// One round trip: the agent writes only when the SHA-256 differs, sets
     /// mode and owner, and sends back the bytes it replaced for the undo journal.
+    /// With `expecting` (`ContentCache`), a file found in another state
+    /// throws `StaleContent` and nothing is written.
     static func put(_ path: String, content: [UInt8], context: ModuleContext, current: [UInt8]?,
-                    state: PathState?, nameInDirectory: String = "") async throws -> ModuleResult {
+                    state: PathState?, nameInDirectory: String = "", expecting: String? = nil) async throws -> ModuleResult {
         if let state, state.isDirectory, nameInDirectory.isEmpty { return .failure("Destination \(path) is a directory") }
         let args = context.arguments
         let mode = args.mode()
         let (owner, group) = splitOwnership(args.ownership)
         let put = try await context.agent.put(path, content: content, mode: mode ?? "", owner: owner, group: group,
-                                              nameInDirectory: nameInDirectory)
+                                              nameInDirectory: nameInDirectory, expecting: expecting)
+        if put.stale { throw StaleContent(state: put.before, bytes: put.current) }
         let written = put.path ?? path
         var result = ModuleResult()
         result.changed = put.changed
@@ -168,4 +171,11 @@ enum FileAttributes {
         return (owner.isEmpty || owner == state.owner || owner == state.uid.map(String.init))
             && (group.isEmpty || group == state.group || group == state.gid.map(String.init))
     }
+}
+
+/// A write that expected a file's state (`put`'s `expected`) found another:
+/// what is there now, for the edit to be made again on it.
+struct StaleContent: Error {
+    var state: PathState
+    var bytes: [UInt8]?
 }

@@ -7,7 +7,12 @@ enum TextEditModule {
     static func edit(_ context: ModuleContext, createAllowed: Bool, absentMissingIsOK: Bool,
                      _ compute: (String?) throws(TextEditError) -> TextEditResult) async throws -> ModuleResult {
         guard let path = context.arguments.string("path") else { return .failure("path is required") }
-        let (state, current) = try await context.agent.readWithState(path)
+        var (state, current): (PathState, [UInt8]?)
+        switch try await editKnown(path, context, compute) {
+        case .done(let result): return result
+        case .found(let foundState, let bytes): (state, current) = (foundState, bytes)
+        case .unknown: (state, current) = try await context.agent.readWithState(path)
+        }
         if state.exists && !state.isFile {
             return .failure("Path \(path) is a \(state.kind?.rawValue ?? "special file")")
         } else if !state.exists && !createAllowed && !absentMissingIsOK {
@@ -31,12 +36,41 @@ enum TextEditModule {
             result.changed = try await FileAttributes.apply(path, mode: context.arguments.mode(), owner: context.arguments.ownership,
                                                             state: state, context: context, result: &result)
         }
+        return finished(result, computed)
+    }
+
+    static func finished(_ result: ModuleResult, _ computed: TextEditResult) -> ModuleResult {
+        var result = result
         result.msg = computed.message
         if let found = computed.found { result.values["found"] = .int(found) }
         result.values.removeValue(forKey: "checksum")
         result.values.removeValue(forKey: "size")
         result.values.removeValue(forKey: "state")
         return result
+    }
+
+    enum KnownEdit {
+        case done(ModuleResult)
+        /// The write found the file changed: its state and bytes now.
+        case found(PathState, [UInt8]?)
+        case unknown
+    }
+
+    /// An edit of a file this run already knows (`ContentCache`) that
+    /// changes it: one write that expects the file as known, no read.
+    /// An edit that changes nothing still reads (nothing would check the
+    /// file otherwise), as does one in check or diff mode.
+    static func editKnown(_ path: String, _ context: ModuleContext,
+                          _ compute: (String?) throws(TextEditError) -> TextEditResult) async throws -> KnownEdit {
+        guard FileContent.canPut(context, context.arguments), let known = context.agent.contents?.known(path),
+              let computed = try? compute(String(decoding: known.bytes, as: UTF8.self)), computed.changed else { return .unknown }
+        do {
+            let result = try await FileContent.put(path, content: Array(computed.content.utf8), context: context,
+                                                   current: known.bytes, state: known.state, expecting: known.sha256)
+            return .done(finished(result, computed))
+        } catch let stale as StaleContent {
+            return .found(stale.state, stale.bytes)
+        }
     }
 }
 

@@ -60,6 +60,7 @@ actor AgentPool {
                 client = AgentClient(try await connector.connect(host: host, variables: variables, become: become, script: script))
             }
             client.cancellation = cancellation
+            client.contents = ContentCache()
             return client
         }
         agents[key] = task

@@ -16,6 +16,11 @@ struct TaskInvocation: Sendable {
     let observer: any RunObserver
     /// Set while one loop item runs: its results carry it.
     var loop: LoopPosition?
+    /// A pipelined loop's batch (`LoopPipelining`): the item's agent
+    /// requests go through it.
+    var pipeline: PipelineBatch?
+    /// A pipelined loop's reports wait here to be handed on in item order.
+    var reportBuffer: ReportBuffer?
 
     /// Hands a result to the observer, with the task's id, marked rescued
     /// when a block's `rescue` will handle the failure; a `no_log` task's
@@ -26,6 +31,7 @@ struct TaskInvocation: Sendable {
         report.taskID = task.id
         report.loop = loop
         report.rescued = report.status == .failed && !report.ignored && scope.rescuable
+        if let reportBuffer { return reportBuffer.add(report) }
         await observer.hostReported(report)
     }
 }

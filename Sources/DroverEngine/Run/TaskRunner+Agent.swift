@@ -24,7 +24,10 @@ extension TaskRunner {
         if let user = try keyword("remote_user", inv, variables)?.text, hostVars["ansible_user"] == nil {
             hostVars["ansible_user"] = .string(user)
         }
-        return try await inv.pool.agent(for: target, variables: hostVars, become: become, counter: counter, at: inv.task.location,
-                                        gatheringFacts: inv.task.module == "setup")
+        let agent = try await inv.pool.agent(for: target, variables: hostVars, become: become, counter: counter, at: inv.task.location,
+                                             gatheringFacts: inv.task.module == "setup")
+        // A pipelined loop's item (item indexes count from 1).
+        guard let batch = inv.pipeline, let loop = inv.loop else { return agent }
+        return agent.seated(in: batch, index: loop.index - 1)
     }
 }

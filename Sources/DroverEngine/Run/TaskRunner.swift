@@ -19,63 +19,55 @@ enum TaskRunner {
         guard let items else {
             return await runItem(inv, variables: inv.variables, label: nil)
         }
-        var results: [Value] = []
-        var total = HostTaskResult(status: .skipped)
-        var anyFailed = false, allSkipped = true
-        // set_fact in a loop: each item sees the facts set by the ones before.
-        var current = inv.variables
-        for (index, item) in items.enumerated() where !inv.options.cancellation.isCancelled {
-            var extra: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
-            if let indexVar = loopControl["index_var"]?.text { extra[indexVar] = .int(index) }
-            if loopControl["extended"]?.isTruthy == true {
-                extra["ansible_loop"] = .dict(["index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
-                                                "last": .bool(index == items.count - 1), "length": .int(items.count)])
+        var tally = LoopTally(loopVar: loopVar)
+        if LoopPipelining.admits(task, options: inv.options, itemCount: items.count) {
+            let outcomes = await runPipelined(inv, items: items, loopControl: loopControl, loopVar: loopVar)
+            for (item, one) in zip(items, outcomes) {
+                if one.status == .unreachable { return one }
+                tally.add(one, item: item)
             }
-            let vars = current.adding(extra)
-            var label = item.text
-            if let template = loopControl["label"] {
-                if let rendered = try? render(template, inv, vars) { label = rendered.text }
-            }
-            var itemInvocation = inv
-            itemInvocation.loop = LoopPosition(index: index + 1, count: items.count)
-            let one = await runItem(itemInvocation, variables: vars, label: label)
-            if one.status == .unreachable { return one }
-            var entry = one.result.dictionary
-            entry[loopVar] = item
-            entry["ansible_loop_var"] = .string(loopVar)
-            results.append(.dict(entry))
-            total.changed = total.changed || one.changed
-            total.undo += one.undo
-            total.setFacts.merge(one.setFacts) { _, new in new }
-            if !one.setFacts.isEmpty { current = current.adding(one.setFacts) }
-            total.includedVars.merge(one.includedVars) { _, new in new }
-            if one.status == .failed { anyFailed = true }
-            if one.status != .skipped { allSkipped = false }
-            if let pause = loopControl["pause"].flatMap({ Double($0.text) }), pause > 0 {
-                try? await Swift.Task.sleep(for: .milliseconds(Int(pause * 1000)))
+        } else {
+            // set_fact in a loop: each item sees the facts set by the ones before.
+            var current = inv.variables
+            for (index, item) in items.enumerated() where !inv.options.cancellation.isCancelled {
+                let (itemInvocation, vars, label) = itemRun(inv, index: index, items: items, current: current,
+                                                            loopControl: loopControl, loopVar: loopVar)
+                let one = await runItem(itemInvocation, variables: vars, label: label)
+                if one.status == .unreachable { return one }
+                tally.add(one, item: item)
+                if !one.setFacts.isEmpty { current = current.adding(one.setFacts) }
+                if let pause = loopControl["pause"].flatMap({ Double($0.text) }), pause > 0 {
+                    try? await Swift.Task.sleep(for: .milliseconds(Int(pause * 1000)))
+                }
             }
         }
-        var registered: OrderedDictionary<String, Value> = ["results": .list(results), "changed": .bool(total.changed),
-                                                            "msg": .string("All items completed")]
-        if anyFailed {
-            registered["failed"] = .bool(true)
-            registered["msg"] = .string("One or more items failed")
-        }
-        if allSkipped && !items.isEmpty { registered["skipped"] = .bool(true) }
+        let total = tally.finished(itemCount: items.count, ignoring: ignoreErrors(inv))
         if items.isEmpty {
-            registered["skipped"] = .bool(true)
-            registered["skipped_reason"] = .string("No items in the list")
-        }
-        total.result = .dict(registered)
-        total.status = anyFailed ? .failed : allSkipped ? .skipped : total.changed ? .changed : .ok
-        total.ignored = anyFailed && ignoreErrors(inv)
-        if allSkipped && items.isEmpty {
             var report = HostTaskReport(host: inv.host, status: .skipped, result: total.result)
             report.module = task.module
             report.task = inv.title
             await inv.reported(report)
         }
         return total
+    }
+
+    /// Item `index`'s invocation, variables (the loop variable and
+    /// `loop_control`'s extras over `current`) and label.
+    static func itemRun(_ inv: TaskInvocation, index: Int, items: [Value], current: RunVariables,
+                        loopControl: OrderedDictionary<String, Value>, loopVar: String) -> (TaskInvocation, RunVariables, String) {
+        let item = items[index]
+        var extra: OrderedDictionary<String, Value> = [loopVar: item, "ansible_loop_var": .string(loopVar)]
+        if let indexVar = loopControl["index_var"]?.text { extra[indexVar] = .int(index) }
+        if loopControl["extended"]?.isTruthy == true {
+            extra["ansible_loop"] = .dict(["index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
+                                            "last": .bool(index == items.count - 1), "length": .int(items.count)])
+        }
+        let vars = current.adding(extra)
+        var label = item.text
+        if let template = loopControl["label"], let rendered = try? render(template, inv, vars) { label = rendered.text }
+        var itemInvocation = inv
+        itemInvocation.loop = LoopPosition(index: index + 1, count: items.count)
+        return (itemInvocation, vars, label)
     }
 
     static func ignoreErrors(_ inv: TaskInvocation) -> Bool {

@@ -59,11 +59,5 @@ public struct RunOutcome: Sendable {
 
     /// ansible-playbook's exit status, and 130 for a cancelled run (as a
     /// shell reports a command stopped by Ctrl-C).
-    public var exitCode: Int32 {
-        switch status {
-        case .cancelled: return 130
-        case .succeeded: return recap?.exitCode ?? 0
-        default: return recap.map { $0.exitCode == 0 ? 1 : $0.exitCode } ?? 1
-        }
-    }
+    public var exitCode: Int32 { status.exitCode(recap: recap) }
 }

@@ -18,6 +18,14 @@ public struct APIError: HTTPResponseError, Sendable {
         case tooLarge = "too_large"
         case unauthenticated = "unauthenticated"
         case forbidden = "forbidden"
+        /// A cookie-authenticated request that changes something came
+        /// without the session's CSRF token (or a login from another site).
+        case csrf
+        /// Too many failed logins: retry after the `Retry-After` seconds.
+        case throttled
+        /// A body field's value breaks its rules (a weak password, an
+        /// unknown role…).
+        case invalidField = "invalid_field"
         case conflict = "conflict"
         case configInvalid = "config_invalid"
         case unavailable = "unavailable"
@@ -31,6 +39,10 @@ public struct APIError: HTTPResponseError, Sendable {
     public var field: String?
     /// More than one refused field (a survey): one entry each.
     public var problems: [FieldProblem] = []
+    /// Seconds to wait before retrying (`Retry-After`).
+    public var retryAfter: Int?
+    /// The request's session cookie is dead: the answer clears it.
+    public var endsSession = false
 
     public init(_ status: HTTPResponse.Status, _ code: Code, _ message: String, field: String? = nil) {
         self.status = status
@@ -58,7 +70,8 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSONResponse.make(json, status: status)
-        if status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
+        if let seconds = retryAfter ?? (status == .serviceUnavailable ? 5 : nil) { response.headers[.retryAfter] = String(seconds) }
+        if endsSession { response.setCookie(SessionCookie.cleared(secure: false)) }
         return response
     }
 }

@@ -11,15 +11,30 @@ enum APIRequest {
     static let maxBodyBytes = 64 * 1024
 
     /// The body as a JSON object whose keys are all in `allowed` (an empty
-    /// body is an empty object; one of only white space is not JSON).
+    /// body is an empty object; one of only white space is not JSON). A form
+    /// post's fields are read as strings, without the `csrf_token` (the
+    /// gatekeeper's).
     static func jsonObject(_ request: Request, allowed: Set<String>) async throws -> OrderedDictionary<String, Value> {
-        var request = request
-        let buffer: ByteBuffer
+        let object = FormBody.isForm(request) ? try await formObject(request) : try await parseJSON(request)
+        for key in object.keys where !allowed.contains(key) {
+            let hint = closestMatch(key, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
+            throw APIError(.badRequest, .unknownField, "`\(key)` is not a field of this request" + hint, field: key)
+        }
+        return object
+    }
+
+    /// The whole body, at most `maxBodyBytes` (413 past that).
+    static func collect(_ request: inout Request) async throws -> ByteBuffer {
         do {
-            buffer = try await request.collectBody(upTo: maxBodyBytes)
+            return try await request.collectBody(upTo: maxBodyBytes)
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, .tooLarge, "the body is larger than \(maxBodyBytes) bytes: send less")
         }
+    }
+
+    private static func parseJSON(_ request: Request) async throws -> OrderedDictionary<String, Value> {
+        var request = request
+        let buffer = try await collect(&request)
         guard buffer.readableBytes > 0 else { return [:] }
         let text = String(buffer: buffer)
         let value: Value
@@ -31,9 +46,14 @@ enum APIRequest {
         guard case .dict(let object) = value else {
             throw APIError(.badRequest, .badJSON, "the body must be a JSON object ({…})")
         }
-        for key in object.keys where !allowed.contains(key) {
-            let hint = closestMatch(key, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
-            throw APIError(.badRequest, .unknownField, "`\(key)` is not a field of this request" + hint, field: key)
+        return object
+    }
+
+    private static func formObject(_ request: Request) async throws -> OrderedDictionary<String, Value> {
+        var object = OrderedDictionary<String, Value>()
+        for (name, value) in try await FormBody.fields(request) where name != CSRFToken.formField {
+            guard object[name] == nil else { throw APIError(.badRequest, .badRequest, "`\(name)` is given twice", field: name) }
+            object[name] = .string(value)
         }
         return object
     }
@@ -116,8 +136,13 @@ struct QueryParameters {
 /// Path parameters, checked before they reach a query or a file name.
 enum PathParameter {
     static func runID(_ context: ServerContext, _ key: String = "id") throws -> Int64 {
+        try id(context, key, of: "a run")
+    }
+
+    /// A positive row id (`of`: "a run", "an API token").
+    static func id(_ context: ServerContext, _ key: String = "id", of what: String) throws -> Int64 {
         guard let text = context.parameters.get(key), let id = Int64(text), id > 0 else {
-            throw APIError.badParameter(key, "`\(key)` must be a run id (a positive whole number)")
+            throw APIError.badParameter(key, "`\(key)` must be the id of \(what) (a positive whole number)")
         }
         return id
     }

@@ -45,11 +45,23 @@ struct APIParameter {
 }
 
 /// A JSON request body: an object with these properties and no others
-/// (every field may be left out or null).
+/// (every field but the `required` ones may be left out or null).
 struct RequestBody {
     var properties: OrderedDictionary<String, Value>
+    var required: [String] = []
+    /// Also taken as a form post (`FormBody`): every field is text.
+    var takesForms = false
 
     static let empty = RequestBody(properties: [:])
+    static let login = RequestBody(properties: ["user": userName, "password": text(maxLength: 1024, password: true)],
+                                   required: ["user", "password"], takesForms: true)
+    static let newUser = RequestBody(properties: ["name": userName, "password": newPassword, "role": choice(UserRole.self)],
+                                     required: ["name", "password"], takesForms: true)
+    static let userChange = RequestBody(properties: ["role": nullable(choice(UserRole.self)), "disabled": nullable("boolean"),
+                                                     "password": nullable(newPassword)])
+    static let newToken = RequestBody(properties: ["user": nullable(userName), "scope": nullable(choice(TokenScope.self)),
+                                                   "expires": nullable(.dict(["type": .string("string"), "pattern": .string(TokenLifetime.pattern)]))],
+                                      takesForms: true)
     static let rollback = RequestBody(properties: ["limit": hostPattern, "check": nullable("boolean")])
     static let launch = RequestBody(properties: [
         "limit": hostPattern,
@@ -71,8 +83,36 @@ struct RequestBody {
                                        "items": .dict(["type": .string("string")])])
     static func nullable(_ type: String) -> Value { .dict(["type": .list([.string(type), .string("null")])]) }
 
+    /// `schema`, or null (a string schema's type becomes [string, null]).
+    static func nullable(_ schema: Value) -> Value {
+        guard case .dict(var object) = schema, case .string(let type)? = object["type"] else { return schema }
+        object["type"] = .list([.string(type), .string("null")])
+        if case .list(let cases)? = object["enum"] { object["enum"] = .list(cases + [.null]) }
+        return .dict(object)
+    }
+
+    /// `Credentials.checkUserName`'s rule.
+    static let userName: Value = .dict(["type": .string("string"), "pattern": .string(#"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#)])
+    /// `Credentials.checkPassword`'s rule (at most 72 bytes of UTF-8, which
+    /// JSON Schema cannot say: 72 ASCII characters).
+    static let newPassword = text(minLength: Credentials.minPasswordLength, maxLength: Credentials.maxPasswordBytes, password: true)
+
+    static func text(minLength: Int = 1, maxLength: Int, password: Bool = false) -> Value {
+        var object: OrderedDictionary<String, Value> = ["type": .string("string"), "minLength": .int(minLength), "maxLength": .int(maxLength)]
+        if password { object["format"] = .string("password") }
+        return .dict(object)
+    }
+
+    /// The raw values of a typed choice; the API takes them as written (lower case).
+    static func choice<T: RawRepresentable & CaseIterable>(_: T.Type) -> Value where T.RawValue == String {
+        APIParameter.enumeration(T.allCases.map(\.rawValue))
+    }
+
     var schema: Value {
-        .dict(["type": .string("object"), "additionalProperties": .bool(false), "properties": .dict(properties)])
+        var object: OrderedDictionary<String, Value> = ["type": .string("object"), "additionalProperties": .bool(false),
+                                                        "properties": .dict(properties)]
+        if !required.isEmpty { object["required"] = .list(required.map(Value.string)) }
+        return .dict(object)
     }
 }
 
@@ -86,7 +126,10 @@ extension OpenAPIDocument {
         parameters += operation.query.map { .dict(["name": .string($0.name), "in": .string("query"), "required": .bool(false), "schema": $0.schema]) }
         parameters += operation.headers.map { .dict(["name": .string($0.name), "in": .string("header"), "required": .bool(false), "schema": $0.schema]) }
         var responses = OrderedDictionary<String, Value>()
-        for status in operation.responses {
+        for status in operation.responses where status == 204 {
+            responses[String(status)] = .dict(["description": .string("success, no content")])
+        }
+        for status in operation.responses where status != 204 {
             let media = status < 300 ? operation.produces : "application/json"
             let schema: Value = status < 300 ? .dict([:]) : .dict(["$ref": .string("#/components/schemas/Error")])
             responses[String(status)] = .dict(["description": .string(status < 300 ? "success" : "error"),
@@ -95,9 +138,11 @@ extension OpenAPIDocument {
         var entry: OrderedDictionary<String, Value> = ["summary": .string(operation.summary), "parameters": .list(parameters),
                                                        "responses": .dict(responses)]
         if let body = operation.body {
-            entry["requestBody"] = .dict(["required": .bool(false), "content": .dict(["application/json": .dict(["schema": body.schema])])])
+            var content: OrderedDictionary<String, Value> = ["application/json": .dict(["schema": body.schema])]
+            if body.takesForms { content["application/x-www-form-urlencoded"] = .dict(["schema": body.schema]) }
+            entry["requestBody"] = .dict(["required": .bool(!body.required.isEmpty), "content": .dict(content)])
         }
-        if !operation.secured { entry["security"] = .list([]) }
+        if operation.isPublic { entry["security"] = .list([]) }
         return .dict(entry)
     }
 

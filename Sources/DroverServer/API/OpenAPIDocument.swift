@@ -5,7 +5,7 @@ import OrderedCollections
 /// /api/v1/openapi.json. A test checks that every registered route is in
 /// it, so a route cannot be added without being documented; another walks
 /// it to send every parameter of every route hostile values, and
-/// `RequestMiddleware` refuses query parameters it does not declare.
+/// `UndeclaredQueryMiddleware` refuses query parameters it does not declare.
 enum OpenAPIDocument {
     struct Operation {
         var method: String
@@ -16,14 +16,32 @@ enum OpenAPIDocument {
         var body: RequestBody? = nil
         var responses: [Int]
         var produces = "application/json"
-        /// False for the few routes anyone may call (/healthz, this document).
-        var secured = true
+        /// Open to anyone: no credentials needed (/healthz, this document, the login).
+        var isPublic = false
     }
 
     static let operations: [Operation] = [
-        Operation(method: "get", path: "/healthz", summary: "Liveness", responses: [200, 400], secured: false),
+        Operation(method: "get", path: "/healthz", summary: "Liveness", responses: [200, 400], isPublic: true),
         Operation(method: "get", path: "/metrics", summary: "Prometheus metrics", responses: [200, 400, 401], produces: "text/plain"),
-        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: [200, 400], secured: false),
+        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: [200, 400], isPublic: true),
+        Operation(method: "post", path: "/api/v1/login",
+                  summary: "Sign in with {user, password} (JSON or a form): sets the session cookie, answers {name, role, csrf_token, expires_at}",
+                  body: .login, responses: [200, 400, 401, 403, 413, 422, 429], isPublic: true),
+        Operation(method: "post", path: "/api/v1/logout", summary: "End the caller's session and clear its cookie", body: .empty,
+                  responses: [204, 400, 401, 403, 413]),
+        Operation(method: "get", path: "/api/v1/me", summary: "Who the request acts for (a session's answer has its csrf_token)",
+                  responses: [200, 400, 401]),
+        Operation(method: "get", path: "/api/v1/users", summary: "Users, by name (keyset pages); admins only", query: [.nameCursor, .limit],
+                  responses: [200, 400, 401, 403]),
+        Operation(method: "post", path: "/api/v1/users", summary: "Add a user: {name, password, role}", body: .newUser,
+                  responses: [201, 400, 401, 403, 409, 413, 422]),
+        Operation(method: "patch", path: "/api/v1/users/{name}", summary: "Change a user's {role, disabled, password}", body: .userChange,
+                  responses: [200, 400, 401, 403, 404, 409, 413, 422]),
+        Operation(method: "get", path: "/api/v1/tokens", summary: "API tokens (never their text), oldest first: the caller's, or user's",
+                  query: [.name("user"), .cursor, .limit], responses: [200, 400, 401, 403]),
+        Operation(method: "post", path: "/api/v1/tokens", summary: "Create an API token {user, scope, expires}: its text is in this answer only",
+                  body: .newToken, responses: [201, 400, 401, 403, 404, 413, 422]),
+        Operation(method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token", responses: [200, 400, 401, 403, 404]),
         Operation(method: "post", path: "/api/v1/reload", summary: "Re-read drover.yml; an error keeps the config in force",
                   body: .empty, responses: [200, 400, 401, 403, 413, 422]),
         Operation(method: "get", path: "/api/v1/templates", summary: "Job templates, by name", query: [.nameCursor, .limit],
@@ -55,7 +73,6 @@ enum OpenAPIDocument {
                   body: .empty, responses: [201, 400, 401, 403, 404, 409, 413, 422, 503]),
         Operation(method: "get", path: "/api/v1/audit", summary: "The audit log, newest first (keyset pages)",
                   query: [.name("actor"), .cursor, .limit], responses: [200, 400, 401, 403]),
-        Operation(method: "get", path: "/api/v1/me", summary: "Who the request acts for", responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/hosts", summary: "Hosts the runs reached, by name (keyset pages)",
                   query: [.nameCursor, .limit], responses: [200, 400, 401]),
         Operation(method: "get", path: "/api/v1/hosts/{name}",
@@ -92,11 +109,17 @@ enum OpenAPIDocument {
             item[operation.method] = json(operation)
             paths[operation.path] = .dict(item)
         }
+        // A bearer token, or a session cookie (whose state-changing requests
+        // also carry the X-CSRF-Token header).
+        let schemes: Value = .dict([
+            "bearer": .dict(["type": .string("http"), "scheme": .string("bearer"), "description": .string("drover tokens create")]),
+            "session": .dict(["type": .string("apiKey"), "in": .string("cookie"), "name": .string(SessionCookie.name),
+                              "description": .string("POST /api/v1/login; send its csrf_token as X-CSRF-Token on POST, PATCH and DELETE")]),
+        ])
         return .dict(["openapi": .string("3.1.0"),
                       "info": .dict(["title": .string("Drover controller API"), "version": .string("1")]),
+                      "security": .list([.dict(["bearer": .list([])]), .dict(["session": .list([])])]),
                       "paths": .dict(paths),
-                      "components": .dict(["schemas": .dict(["Error": errorSchema]),
-                                           "securitySchemes": .dict(["token": .dict(["type": .string("http"), "scheme": .string("bearer")])])]),
-                      "security": .list([.dict(["token": .list([])])])])
+                      "components": .dict(["schemas": .dict(["Error": errorSchema]), "securitySchemes": schemes])])
     }()
 }

@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -10,7 +12,11 @@ extension Controller {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMiddleware(metrics: metrics))
         router.add(middleware: UndeclaredQueryMiddleware())
+        router.add(middleware: FormBodyMiddleware())
         addSystemRoutes(to: router)
+        addSessionRoutes(to: router)
+        addUserRoutes(to: router)
+        addTokenRoutes(to: router)
         addTemplateRoutes(to: router)
         addRunRoutes(to: router)
         addHostRoutes(to: router)
@@ -22,10 +28,22 @@ extension Controller {
         return router
     }
 
-    /// The HTTP application; `onRunning` gets the bound port (0 asks for any).
+    /// The HTTP application (HTTPS with `tls`); `onRunning` gets the bound
+    /// port (0 asks for any).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+        Application(router: router(), server: server(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    /// HTTP/1.1, inside TLS when the server has its files. `tls` was
+    /// checked by `open` (a context was built from it), so this cannot fail.
+    private func server() -> HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        do {
+            return try .tls(.http1(), tlsConfiguration: tls)
+        } catch {
+            preconditionFailure("TLS configuration checked at open failed now: \(error)")
+        }
     }
 
     /// The services `drover serve` runs in one group. Graceful shutdown

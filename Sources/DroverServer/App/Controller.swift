@@ -4,6 +4,7 @@ import DroverRuntime
 import DroverStore
 import Foundation
 import Logging
+import NIOSSL
 
 /// Everything a request handler needs, one per server: the config in
 /// force, the run queue over the process's one RunService and Store, the
@@ -17,13 +18,19 @@ public final class Controller: Sendable {
     public let planner: LaunchPlanner
     public let metrics: ServerMetrics
     public let logger: Logger
+    /// The checked TLS files (`settings.tls`), nil for plain HTTP.
+    public let tls: TLSConfiguration?
 
-    public init(settings: ServerSettings, config: ConfigHolder, store: Store, planner: LaunchPlanner, logger: Logger) {
+    /// `clock` is what sessions, tokens and login throttling take as now
+    /// (tests move it; runs and the audit log keep the real time).
+    public init(settings: ServerSettings, config: ConfigHolder, store: Store, planner: LaunchPlanner, logger: Logger,
+                tls: TLSConfiguration? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
+        self.tls = tls
         self.config = config
         self.store = store
         self.queue = RunQueue(service: RunService(store: store), maxRuns: settings.maxRuns, logger: logger)
-        self.gatekeeper = Gatekeeper(insecureLocal: settings.insecureLocal, store: store, config: config)
+        self.gatekeeper = Gatekeeper(settings: settings, store: store, config: config, clock: clock)
         self.planner = planner
         self.metrics = ServerMetrics()
         self.logger = logger
@@ -31,7 +38,11 @@ public final class Controller: Sendable {
 
     /// Opens the store and the config, with SSH as the CLI reaches hosts.
     public static func open(_ settings: ServerSettings, logger: Logger,
-                            connector: (@Sendable () -> any HostConnector)? = nil, script: AgentScript? = nil) async throws -> Controller {
+                            connector: (@Sendable () -> any HostConnector)? = nil, script: AgentScript? = nil,
+                            clock: @escaping @Sendable () -> Date = { Date() }) async throws -> Controller {
+        // TLS files first: a bad one is a mistake the operator fixes before anything opens.
+        var tls: TLSConfiguration?
+        if let files = settings.tls { tls = try ServerTLS.configuration(files) }
         let config: ConfigHolder
         do {
             config = try await ConfigHolder.load(directory: settings.project)
@@ -44,7 +55,8 @@ public final class Controller: Sendable {
             var planner = LaunchPlanner(connector: connector?() ?? SSHConnector(options: ConnectionSettings()),
                                         script: try script ?? AgentScript.locate())
             planner.controllerAccess = settings.controllerAccess
-            return Controller(settings: settings, config: config, store: store, planner: planner, logger: logger)
+            return Controller(settings: settings, config: config, store: store, planner: planner, logger: logger, tls: tls,
+                              clock: clock)
         } catch let error as StoreError {
             throw ServerSetupError(error.message)
         } catch let error as AgentError {

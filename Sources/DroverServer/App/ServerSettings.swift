@@ -20,6 +20,16 @@ public struct ServerSettings: Sendable {
     public var controllerAccess = ControllerAccess.forbidden
     /// The run store's directory, where the CLI's is (`StoreLocation`).
     public var storeHome: String
+    /// Browser sessions' idle and absolute timeouts.
+    public var sessions = SessionPolicy()
+    /// Login throttling per user name and per address.
+    public var logins = LoginRateLimiter.Policy()
+    /// `--tls-cert`/`--tls-key`: serve HTTPS with these PEM files (nil:
+    /// plain HTTP). With TLS, session cookies are `Secure` (HTTPS only).
+    public var tls: TLSFiles?
+
+    /// `http` or `https`, as clients reach the server.
+    public var scheme: String { tls == nil ? "http" : "https" }
 
     public init(project: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.project = URL(fileURLWithPath: project).standardized.path

@@ -25,6 +25,8 @@ public actor RunQueue {
     let logger: Logger
     private var waiting: [Waiting] = []
     private var active: [Int64: Active] = [:]
+    /// Taken off `waiting`, not yet `active` (its start is being awaited).
+    private var starting: Set<Int64> = []
     /// Recently finished runs, newest last: their hubs still hold every event.
     private var recent: [(id: Int64, handle: RunHandle)] = []
     private let recentLimit = 64
@@ -74,7 +76,11 @@ public actor RunQueue {
                 item.launch.template.concurrency == .parallel || !active.values.contains { $0.template == item.launch.template.name }
             }) else { return }
             let item = waiting.remove(at: index)
+            // Still "waiting" for event streams until its handle exists:
+            // a stream asking in between would fall back to the store.
+            starting.insert(item.runID)
             await start(item)
+            starting.remove(item.runID)
         }
     }
 
@@ -130,7 +136,7 @@ public actor RunQueue {
         active[id]?.handle ?? recent.last { $0.id == id }?.handle
     }
 
-    public func isWaiting(_ id: Int64) -> Bool { waiting.contains { $0.runID == id } }
+    public func isWaiting(_ id: Int64) -> Bool { starting.contains(id) || waiting.contains { $0.runID == id } }
 
     public var isDraining: Bool { draining }
 

@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 extension Controller {
-    /// The audit log, who is asking, and run-to-run diffs.
+    /// The audit log and run-to-run diffs.
     func addAuditRoutes(to router: Router<ServerContext>) {
         router.get("/api/v1/audit") { request, context in
             _ = try await self.gatekeeper.authorize(request, context, .readAudit)
@@ -18,10 +18,6 @@ extension Controller {
                 }),
                 "next_cursor": page.nextCursor.map { .string(Cursor.encode($0)) } ?? .null,
             ]))
-        }
-        router.get("/api/v1/me") { request, context in
-            let caller = try await self.gatekeeper.authorize(request, context, .readRuns)
-            return JSONResponse.make(.dict(["name": .string(caller.name), "kind": .string(caller.kind.rawValue)]))
         }
         router.get("/api/v1/runs/{id}/diff/{other}") { request, context in
             _ = try await self.gatekeeper.authorize(request, context, .readRuns)

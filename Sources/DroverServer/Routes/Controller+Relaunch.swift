@@ -9,12 +9,12 @@ extension Controller {
     func addRelaunchRoute(to router: Router<ServerContext>) {
         router.post("/api/v1/runs/{id}/relaunch") { request, context in
             let id = try PathParameter.runID(context)
+            let caller = try await self.gatekeeper.authorize(request, context, .relaunch(run: id))
+            _ = try await APIRequest.jsonObject(request, allowed: [])
             _ = try await self.storedRun(id)
             guard let launched = try await self.store.launch(of: id) else {
                 throw APIError(.conflict, .conflict, "run \(id) was not launched from a template (a CLI run?): launch a template instead")
             }
-            let caller = try await self.gatekeeper.authorize(request, context, .launch(template: launched.template))
-            _ = try await APIRequest.jsonObject(request, allowed: [])
             guard !launched.hasSecrets else {
                 throw APIError(.conflict, .conflict, "run \(id) had secret survey answers, which are never kept: launch `\(launched.template)` again with them")
             }

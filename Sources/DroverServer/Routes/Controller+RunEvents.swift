@@ -38,7 +38,7 @@ extension Controller {
             let after: Int
             if case .live(let sequence) = resume { after = sequence } else { after = 0 }
             for await numbered in handle.events(after: after, buffer: 1 << 14) {
-                let (name, data) = EventJSON.encode(numbered.event)
+                let (name, data) = RunEventJSON.encode(numbered.event)
                 try await writer.write(SSE.frame(id: String(numbered.sequence), name: name, data: data))
             }
             return
@@ -53,7 +53,9 @@ extension Controller {
         if case .stored(let after) = resume { lastResult = after }
         while true {
             let run = try await storedRun(id)
-            for result in try await store.results(id) where result.id > lastResult {
+            // In arrival (id) order, as the ids resume: the store lists by task and host, and a
+            // host that finished a task first has the lower ids.
+            for result in try await store.results(id).sorted(by: { $0.id < $1.id }) where result.id > lastResult {
                 lastResult = result.id
                 try await writer.write(SSE.frame(id: "r\(result.id)", name: "host_result", data: storedResultJSON(result)))
             }
@@ -61,7 +63,7 @@ extension Controller {
                 var hosts: [(name: String, stats: HostStats)] = []
                 for (host, stats) in try await store.recap(id) { hosts.append((host, stats)) }
                 let duration = run.endedAt.map { Duration.milliseconds(Int64($0.timeIntervalSince(run.startedAt) * 1000)) } ?? .zero
-                let (name, data) = EventJSON.encode(.runFinished(status: run.status, recap: RunRecap(hosts: hosts, duration: duration),
+                let (name, data) = RunEventJSON.encode(.runFinished(status: run.status, recap: RunRecap(hosts: hosts, duration: duration),
                                                                  duration: duration))
                 try await writer.write(SSE.frame(id: "r\(lastResult)", name: name, data: data))
                 return

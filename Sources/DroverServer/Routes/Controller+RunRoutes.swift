@@ -29,7 +29,7 @@ extension Controller {
             if case .dict(var fields) = detail {
                 var hosts: [Value] = []
                 for (host, stats) in try await self.store.recap(id) {
-                    guard case .dict(var entry) = EventJSON.stats(stats) else { continue }
+                    guard case .dict(var entry) = RunEventJSON.stats(stats) else { continue }
                     entry["host"] = .string(host)
                     hosts.append(.dict(entry))
                 }

@@ -8,11 +8,11 @@ enum AccessSamples {
     static let grants: Set<String> = ["granted-job"]
 
     static func own(_ kind: ServerAction.Kind) -> ServerAction {
-        action(kind, owner: me, template: "granted-job")
+        ServerAction(kind, owner: me, template: "granted-job")
     }
 
     static func others(_ kind: ServerAction.Kind) -> ServerAction {
-        action(kind, owner: "bob", template: "other-job")
+        ServerAction(kind, owner: "bob", template: "other-job")
     }
 
     static func principal(_ role: UserRole, scope: TokenScope? = nil) -> Principal {
@@ -21,21 +21,5 @@ enum AccessSamples {
 
     static func allowed(_ role: UserRole, _ action: ServerAction, scope: TokenScope? = nil) -> Bool {
         Authorization.decide(principal: principal(role, scope: scope), action: action, grants: grants) == .allowed
-    }
-
-    private static func action(_ kind: ServerAction.Kind, owner: String, template: String) -> ServerAction {
-        switch kind {
-        case .readRuns: .readRuns
-        case .readHosts: .readHosts
-        case .readTemplates: .readTemplates
-        case .launch: .launch(template: template)
-        case .cancel: .cancel(runOwner: owner)
-        case .rollback: .rollback
-        case .reloadConfig: .reloadConfig
-        case .approve: .approve
-        case .readAudit: .readAudit
-        case .manageUsers: .manageUsers
-        case .manageTokens: .manageTokens(owner: owner)
-        }
     }
 }

@@ -14,17 +14,27 @@ struct ExecStreamDecoderTests {
 
     static func utf8(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    /// The stdout and stderr sides of an exec of `out`/`err`, as the agent writes them.
+    /// The stdout and stderr sides of an exec of `out`/`err`, as the agent
+    /// writes them: no header line, the output first.
     static func sides(_ token: String, out: [UInt8], err: [UInt8], rc: Int = 0) -> ([UInt8], [UInt8]) {
-        (utf8("DRV3 \(token)\n") + out + utf8("\n\(token)\n\n\(token)\nstderr=stream\n\(token) \(rc)\n"),
+        (out + utf8("\n\(token)\n\n\(token)\nstderr=stream\n\(token) \(rc)\n"),
          err + utf8("\n\(token)\n"))
     }
 
+    /// Outputs that start like a header (up to where they part from it) or
+    /// not at all, and none.
+    static let outputs: [[UInt8]] = [
+        Array("line one\n".utf8) + [0, 255, 10] + Array("t0123456789abcde\nlast".utf8),
+        Array("DRV3 t0123456789abcdeX\n".utf8),
+        Array("DRV3 t01".utf8),
+        Array("DRV2 t0123456789abcdef\n".utf8),
+        [],
+    ]
+
     @Test("output is handed on as it arrives, byte-exact, whatever the split; the response is whole only with both markers",
-          arguments: [1, 2, 3, 7, 64])
-    func streamsInPieces(step: Int) {
+          arguments: [1, 2, 3, 7, 64], outputs)
+    func streamsInPieces(step: Int, out: [UInt8]) {
         let token = "t0123456789abcdef"
-        let out: [UInt8] = Array("line one\n".utf8) + [0, 255, 10] + Array("t0123456789abcde\nlast".utf8)
         let err = Array("warning\n\(token.dropLast())\n".utf8)
         let (stdout, stderr) = Self.sides(token, out: out, err: err, rc: 3)
         let collected = Collected()
