@@ -30,7 +30,7 @@ struct ServerTLSTests {
             issuerPrivateKey: .init(key))
         let files = TLSFiles(certificate: "\(directory)/\(name).crt", key: "\(directory)/\(name).key")
         try certificate.serializeAsPEM().pemString.write(toFile: files.certificate, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: files.key, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: files.key, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
         return files
     }
 
