@@ -11,12 +11,11 @@ struct RemoteCancelCommand: AsyncParsableCommand {
 
     @ParentCommand var remote: RemoteCommand
 
-    @Argument(help: "The run's id (from drover remote runs).")
-    var runID: Int64
+    @OptionGroup var target: RemoteRunArgument
+    var runID: Int64 { target.runID }
 
     func validate() throws {
         try remote.options.check()
-        guard runID >= 1 else { throw ValidationError("a run id is a number, 1 or more") }
     }
 
     func run() async throws {

@@ -18,8 +18,8 @@ struct RemoteFollowCommand: AsyncParsableCommand {
 
     @ParentCommand var remote: RemoteCommand
 
-    @Argument(help: "The run's id (from drover remote runs).")
-    var runID: Int64
+    @OptionGroup var target: RemoteRunArgument
+    var runID: Int64 { target.runID }
 
     @Flag(name: [.customShort("D"), .customLong("diff")], help: "Show the before and after of changed files.")
     var diff = false
@@ -31,7 +31,6 @@ struct RemoteFollowCommand: AsyncParsableCommand {
 
     func validate() throws {
         try remote.options.check()
-        guard runID >= 1 else { throw ValidationError("a run id is a number, 1 or more") }
     }
 
     func run() async throws {

@@ -58,7 +58,8 @@ extension AgentClient {
             outcome.stale = true
             outcome.current = outcome.before.isFile ? r.stdout : nil
         } else {
-            contents?.remember(outcome.path ?? path, state: outcome.changed ? outcome.after : outcome.before, bytes: content)
+            contents?.remember(outcome.path ?? path, state: outcome.changed ? outcome.after : outcome.before, bytes: content,
+                               sha256: digest)
         }
         return outcome
     }

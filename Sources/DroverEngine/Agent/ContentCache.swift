@@ -15,26 +15,41 @@ public final class ContentCache: @unchecked Sendable {
         public var sha256: String
     }
 
+    /// A file as remembered: its digest is taken when an edit first needs
+    /// it, so reads and writes that are never edited again pay no hash.
+    private struct Entry {
+        var state: PathState
+        var bytes: [UInt8]
+        var sha256: String?
+    }
+
     public static let largestFile = 256 * 1024
     public static let budget = 8 * 1024 * 1024
 
     private let lock = NSLock()
-    private var files: [String: Known] = [:]
+    private var files: [String: Entry] = [:]
     private var order: [String] = []
     private var size = 0
 
     public init() {}
 
     public func known(_ path: String) -> Known? {
-        lock.withLock { files[path] }
+        lock.withLock {
+            guard var entry = files[path] else { return nil }
+            let digest = entry.sha256 ?? FileContentDigest.sha256(entry.bytes)
+            entry.sha256 = digest
+            files[path] = entry
+            return Known(state: entry.state, bytes: entry.bytes, sha256: digest)
+        }
     }
 
-    /// What a regular file holds now; anything else is forgotten.
-    public func remember(_ path: String, state: PathState, bytes: [UInt8]?) {
+    /// What a regular file holds now (`sha256`: its digest, when the caller
+    /// has it); anything else is forgotten.
+    public func remember(_ path: String, state: PathState, bytes: [UInt8]?, sha256: String? = nil) {
         lock.withLock {
             drop(path)
             guard state.isFile, let bytes, bytes.count <= Self.largestFile else { return }
-            files[path] = Known(state: state, bytes: bytes, sha256: FileContentDigest.sha256(bytes))
+            files[path] = Entry(state: state, bytes: bytes, sha256: sha256)
             order.append(path)
             size += bytes.count
             while size > Self.budget, let oldest = order.first { drop(oldest) }

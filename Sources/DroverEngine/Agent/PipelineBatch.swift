@@ -17,7 +17,10 @@ final class PipelineBatch: @unchecked Sendable {
         var decoder: any ResponseDecoder
         var continuation: CheckedContinuation<any ResponseDecoder, any Error>
     }
-    private enum Slot { case open, waiting(Waiting), done }
+    private enum Slot {
+        case open, waiting(Waiting), done
+        var isOpen: Bool { if case .open = self { true } else { false } }
+    }
 
     private let lock = NSLock()
     private var slots: [Slot]
@@ -38,8 +41,7 @@ final class PipelineBatch: @unchecked Sendable {
     func exchange<Decoder: ResponseDecoder>(index: Int, via transport: any AgentTransport, _ request: [UInt8],
                                             timeout: Duration?, interruption: (any ExchangeInterruption)?,
                                             decoder: Decoder) async throws -> Decoder {
-        let joins = lock.withLock { !sent && { if case .open = slots[index] { true } else { false } }() }
-        guard joins else {
+        guard lock.withLock({ !sent && slots[index].isOpen }) else {
             return try await transport.exchange(request, timeout: timeout, interruption: interruption, decoder: decoder)
         }
         let answered = try await withCheckedThrowingContinuation { continuation in
@@ -57,7 +59,7 @@ final class PipelineBatch: @unchecked Sendable {
     /// Item `index` ended: if it never asked, the batch no longer waits for it.
     func finished(index: Int) {
         let ready = lock.withLock {
-            if case .open = slots[index] { slots[index] = .done }
+            if slots[index].isOpen { slots[index] = .done }
             return takeBatchIfReady()
         }
         if let ready { send(ready) }
